@@ -1,0 +1,15 @@
+"""Top-level URL map: the web shell, the REST API v1 and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("suksa.interfaces.api.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("suksa.interfaces.web.urls")),
+]
+
+handler403 = "suksa.interfaces.web.views.errors.permission_denied"
+handler404 = "suksa.interfaces.web.views.errors.page_not_found"
+handler500 = "suksa.interfaces.web.views.errors.server_error"

@@ -1,0 +1,1 @@
+"""Suksa (ศึกษา): an open platform for a national basic-education system."""

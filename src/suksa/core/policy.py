@@ -1,0 +1,178 @@
+"""Who may do what, where: roles, permissions and scopes, declared once.
+
+Services, selectors, the API, the web views and the admin all ask this module. A role is granted
+on an org unit and covers that unit's subtree. An :class:`Actor` is the request-scoped view of a
+user's grants (built once per request by ``accounts``), so policy checks issue no queries.
+See docs/adr/0003-scoped-role-assignments.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Q
+
+
+class Role(StrEnum):
+    NATIONAL_EXECUTIVE = "national_executive"
+    NATIONAL_ME_OFFICER = "national_me_officer"
+    INSPECTOR = "inspector"
+    ESA_DIRECTOR = "esa_director"
+    ESA_OFFICER = "esa_officer"
+    SCHOOL_DIRECTOR = "school_director"
+    SCHOOL_STAFF = "school_staff"
+    TEACHER = "teacher"
+    DPO = "dpo"
+    SYSADMIN = "sysadmin"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.NATIONAL_EXECUTIVE: ("ผู้บริหารระดับชาติ", "National executive"),
+    Role.NATIONAL_ME_OFFICER: ("เจ้าหน้าที่ติดตามและประเมินผลส่วนกลาง", "National M&E officer"),
+    Role.INSPECTOR: ("ผู้ตรวจราชการ", "Inspector"),
+    Role.ESA_DIRECTOR: ("ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "ESA director"),
+    Role.ESA_OFFICER: ("เจ้าหน้าที่สำนักงานเขตพื้นที่การศึกษา", "ESA officer"),
+    Role.SCHOOL_DIRECTOR: ("ผู้อำนวยการโรงเรียน", "School director"),
+    Role.SCHOOL_STAFF: ("บุคลากรโรงเรียน", "School staff"),
+    Role.TEACHER: ("ครู", "Teacher"),
+    Role.DPO: ("เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล", "Data protection officer"),
+    Role.SYSADMIN: ("ผู้ดูแลระบบ", "System administrator"),
+}
+
+# The org-unit kinds on which each role may be granted.
+ROLE_UNIT_KINDS: dict[Role, frozenset[str]] = {
+    Role.NATIONAL_EXECUTIVE: frozenset({"nation"}),
+    Role.NATIONAL_ME_OFFICER: frozenset({"nation"}),
+    Role.INSPECTOR: frozenset({"nation", "region"}),
+    Role.ESA_DIRECTOR: frozenset({"esa"}),
+    Role.ESA_OFFICER: frozenset({"esa"}),
+    Role.SCHOOL_DIRECTOR: frozenset({"school"}),
+    Role.SCHOOL_STAFF: frozenset({"school"}),
+    Role.TEACHER: frozenset({"school"}),
+    Role.DPO: frozenset({"nation", "region", "esa", "school"}),
+    Role.SYSADMIN: frozenset({"nation", "region", "esa", "school"}),
+}
+
+# Roles held at these kinds must log in with a second factor (TOTP).
+TWO_FACTOR_UNIT_KINDS = frozenset({"nation", "region", "esa"})
+
+
+class Perm(StrEnum):
+    ORG_VIEW = "org.view"  # see org units, school profiles and their aggregate figures
+    ORG_MANAGE = "org.manage"  # create, edit, import org units
+    SCHOOL_EDIT = "school.edit"  # edit a school's own profile
+    USER_VIEW = "user.view"  # list users and their role assignments
+    USER_MANAGE = "user.manage"  # create users, grant and revoke roles, bulk import
+    USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - a permission name, not a secret
+    AUDIT_VIEW = "audit.view"  # read and export the audit log
+    SENSITIVE_READ = "sensitive.read"  # read sensitive personal data (audited)
+
+
+_EVERYONE = frozenset(Role)
+ROLE_PERMS: dict[Role, frozenset[Perm]] = {role: frozenset({Perm.ORG_VIEW}) for role in _EVERYONE}
+ROLE_PERMS[Role.SCHOOL_DIRECTOR] |= {
+    Perm.SCHOOL_EDIT,
+    Perm.USER_VIEW,
+    Perm.USER_RESET_PASSWORD,
+    Perm.SENSITIVE_READ,
+}
+ROLE_PERMS[Role.SCHOOL_STAFF] |= {Perm.SCHOOL_EDIT}
+ROLE_PERMS[Role.ESA_DIRECTOR] |= {Perm.USER_VIEW, Perm.USER_RESET_PASSWORD}
+ROLE_PERMS[Role.DPO] |= {Perm.AUDIT_VIEW, Perm.USER_VIEW}
+ROLE_PERMS[Role.SYSADMIN] |= {
+    Perm.ORG_MANAGE, Perm.SCHOOL_EDIT, Perm.USER_VIEW, Perm.USER_MANAGE, Perm.USER_RESET_PASSWORD,
+    Perm.AUDIT_VIEW,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role held on one org unit (identified by its materialised path)."""
+
+    role: Role
+    unit_id: int
+    unit_path: str
+    unit_kind: str
+
+    def covers(self, path: str) -> bool:
+        return path.startswith(self.unit_path)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, with every grant they hold. Anonymous actors have no grants."""
+
+    user_id: int | None
+    username: str
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+    source: str = "web"
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(g.role for g in self.grants)
+
+    def grants_for(self, perm: Perm) -> list[Grant]:
+        return [g for g in self.grants if perm in ROLE_PERMS[g.role]]
+
+    def can(self, perm: Perm, path: str) -> bool:
+        """May the actor do ``perm`` on the unit at ``path`` (or anything inside it)?"""
+        return any(g.covers(path) for g in self.grants_for(perm))
+
+    def can_anywhere(self, perm: Perm) -> bool:
+        return bool(self.grants_for(perm))
+
+    def scope_paths(self, perm: Perm) -> list[str]:
+        """The minimal set of subtree roots the actor may ``perm`` in."""
+        paths = sorted({g.unit_path for g in self.grants_for(perm)})
+        minimal: list[str] = []
+        for p in paths:
+            if not any(p.startswith(m) for m in minimal):
+                minimal.append(p)
+        return minimal
+
+    def scope_q(self, perm: Perm, path_field: str = "path") -> Q:
+        """A filter selecting rows whose org-unit path lies in the actor's scope for ``perm``."""
+        paths = self.scope_paths(perm)
+        if not paths:
+            return Q(pk__in=[])
+        q = Q()
+        for p in paths:
+            q |= Q(**{f"{path_field}__startswith": p})
+        return q
+
+    def ancestor_paths(self, perm: Perm = Perm.ORG_VIEW) -> set[str]:
+        """Paths of every unit above the actor's scope roots: visible as navigation only."""
+        result: set[str] = set()
+        for root in self.scope_paths(perm):
+            parts = [p for p in root.split("/") if p]
+            for i in range(1, len(parts)):
+                result.add("/" + "/".join(parts[:i]) + "/")
+        return result
+
+    def needs_two_factor(self) -> bool:
+        return any(g.unit_kind in TWO_FACTOR_UNIT_KINDS for g in self.grants)
+
+
+ANONYMOUS = Actor(user_id=None, username="anonymous")
+# The operator at the machine (CLI, demo generator, migrations): a system administrator over all.
+SYSTEM = Actor(
+    user_id=None,
+    username="system",
+    grants=(Grant(role=Role.SYSADMIN, unit_id=0, unit_path="/", unit_kind="nation"),),
+    source="cli",
+)
+
+
+def role_label(role: str, language: str = "th") -> str:
+    th, en = ROLE_LABELS[Role(role)]
+    return th if language.startswith("th") else en
+
+
+def roles_with(perm: Perm) -> Iterable[Role]:
+    return [r for r, perms in ROLE_PERMS.items() if perm in perms]
