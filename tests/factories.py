@@ -90,7 +90,19 @@ class World:
         return self.users[name]
 
 
+def ensure_reference_data() -> None:
+    """Reload geography and size bands when a transactional test flushed what migrations loaded."""
+    from suksa.core.models import SizeBandRule
+    from suksa.core.reference import load_geography, seed_size_bands
+
+    if not Subdistrict.objects.exists():
+        load_geography(Province, District, Subdistrict)
+    if not SizeBandRule.objects.exists():
+        seed_size_bands(SizeBandRule)
+
+
 def make_world() -> World:
+    ensure_reference_data()
     nation = make_unit("nation", "OBEC", "สำนักงานคณะกรรมการการศึกษาขั้นพื้นฐาน", None, "OBEC")
     r1 = make_unit("region", "R01", "เขตตรวจราชการที่ 1", nation, "Inspection Region 1")
     r2 = make_unit("region", "R02", "เขตตรวจราชการที่ 2", nation, "Inspection Region 2")
