@@ -15,6 +15,11 @@ from django.db import models
 
 
 class AuditEntry(models.Model):
+    """One audited event. Personal data: actor id/username, IP, user agent, changed values.
+
+    Retention: 10 years, append-only (see the module docstring).
+    """
+
     class Action(models.TextChoices):
         CREATE = "create", "สร้าง / Create"
         UPDATE = "update", "แก้ไข / Update"

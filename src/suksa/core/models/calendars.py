@@ -14,7 +14,10 @@ from suksa.core.dates import format_be
 
 
 class AcademicYear(models.Model):
-    """An academic year, named by its Buddhist-Era year (ปีการศึกษา 2569 starts 16 May 2026)."""
+    """An academic year, named by its Buddhist-Era year (ปีการศึกษา 2569 starts 16 May 2026).
+
+    No personal data; kept indefinitely.
+    """
 
     year_be = models.PositiveSmallIntegerField(unique=True)
     starts_on = models.DateField()
@@ -31,7 +34,7 @@ class AcademicYear(models.Model):
 
 
 class Semester(models.Model):
-    """A semester of an academic year."""
+    """A semester of an academic year. No personal data; kept indefinitely."""
 
     academic_year = models.ForeignKey(AcademicYear, on_delete=models.CASCADE, related_name="semesters")
     number = models.PositiveSmallIntegerField()
@@ -50,7 +53,10 @@ class Semester(models.Model):
 
 
 class FiscalYear(models.Model):
-    """A government fiscal year (1 October – 30 September), named by the BE year it ends in."""
+    """A government fiscal year (1 October – 30 September), named by the BE year it ends in.
+
+    No personal data; kept indefinitely.
+    """
 
     year_be = models.PositiveSmallIntegerField(unique=True)
     starts_on = models.DateField()
@@ -64,7 +70,7 @@ class FiscalYear(models.Model):
 
 
 class CensusDate(models.Model):
-    """A student-census date (DMC) of an academic year."""
+    """A student-census date (DMC) of an academic year. No personal data; kept indefinitely."""
 
     class Round(models.TextChoices):
         JUN10 = "jun10", "10 มิถุนายน / 10 June"

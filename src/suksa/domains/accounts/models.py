@@ -18,7 +18,7 @@ class User(AbstractUser):
     """A person who logs in.
 
     Personal data: Thai and English names and title, e-mail, phone, login times, password hash,
-    TOTP secret (django-otp). Retention: while the account is active and 2 years after it is
+    TOTP secret (django-otp), whether a password change is pending. Retention: while the account is active and 2 years after it is
     deactivated (audit needs the name behind old entries), then anonymised.
     """
 
@@ -30,6 +30,9 @@ class User(AbstractUser):
         max_length=2, default="th", choices=[("th", "ไทย"), ("en", "English")]
     )
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Set when an administrator chose the password (creation, reset, import): the person must pick
+    # their own before doing anything else, so no administrator keeps knowing a working password.
+    must_change_password = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["username"]
