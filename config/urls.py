@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from suksa.interfaces.web.views.health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("suksa.interfaces.api.urls")),
     path("admin/", admin.site.urls),

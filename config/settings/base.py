@@ -78,7 +78,7 @@ DATABASES = {
     if env.DATABASE_URL
     else {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "suksa.sqlite3",
+        "NAME": str(DATA_DIR / "suksa.sqlite3"),
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -101,7 +101,7 @@ def _decode_stream(raw: IO[bytes], filename: str) -> IO[str]:
             "Cannot read the file: it must be UTF-8 or TIS-620 (cp874)",
             file=filename,
         )
-    rest = io.BufferedReader(_Prepend(head, raw))  # type: ignore[arg-type]
+    rest = io.BufferedReader(_Prepend(head, raw))
     return io.TextIOWrapper(rest, encoding=encoding, newline="")
 
 
