@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
-SCALE ?= tiny
+SCALE ?= national
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast test-browser check lint types imports migrations-check fmt \

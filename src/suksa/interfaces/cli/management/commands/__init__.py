@@ -1,0 +1,1 @@
+"""The ``suksa`` subcommands: ``run``, ``demo`` and the rest."""
