@@ -152,7 +152,18 @@ def _raw_rows(raw: IO[bytes], filename: str) -> Iterator[list[str]]:
         finally:
             wb.close()
     elif filename.lower().endswith((".csv", ".txt")):
-        yield from ([c.strip() for c in r] for r in csv.reader(_decode_stream(raw, filename)))
+        reader = csv.reader(_decode_stream(raw, filename))
+        try:
+            yield from ([c.strip() for c in r] for r in reader)
+        except UnicodeDecodeError as exc:
+            # The encoding is chosen from the first 64 KiB; a file may change encoding later.
+            raise InvalidInput.single(
+                "file_encoding",
+                f"อ่านไฟล์ไม่ได้ตั้งแต่แถว {reader.line_num + 1}: ต้องเป็น UTF-8 หรือ TIS-620 (cp874) ทั้งไฟล์",
+                f"Cannot read the file from row {reader.line_num + 1}: it must be UTF-8 or TIS-620 (cp874) "
+                "throughout",
+                file=filename,
+            ) from exc
     else:
         raise InvalidInput.single(
             "file_type",

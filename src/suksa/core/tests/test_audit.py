@@ -1,0 +1,68 @@
+"""The audit log is append-only: the model refuses, and so does the database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from suksa.core import audit
+from suksa.core.models import AuditEntry
+from suksa.core.policy import SYSTEM
+
+
+@pytest.fixture
+def entry(db: None) -> AuditEntry:
+    return audit.record(
+        actor=SYSTEM,
+        action="update",
+        object_type="core.orgunit",
+        object_id="R01",
+        changes={"name_th": ["a", "b"]},
+    )
+
+
+def _rows() -> list[tuple[object, ...]]:
+    return list(AuditEntry.objects.order_by("id").values_list("id", "action", "object_id", "changes"))
+
+
+def test_record_writes_one_entry(entry: AuditEntry) -> None:
+    assert _rows() == [(entry.pk, "update", "R01", {"name_th": ["a", "b"]})]
+    assert (entry.actor_id, entry.actor_username, entry.source) == (None, "system", "cli")
+
+
+def test_raw_sql_update_is_refused(entry: AuditEntry) -> None:
+    before = _rows()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditentry SET action = 'delete' WHERE id = %s", [entry.pk])
+    assert _rows() == before
+
+
+def test_raw_sql_delete_is_refused(entry: AuditEntry) -> None:
+    before = _rows()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
+    assert _rows() == before
+
+
+def test_queryset_update_and_delete_are_refused(entry: AuditEntry) -> None:
+    before = _rows()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).update(action="delete")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEntry.objects.filter(pk=entry.pk).delete()
+    assert _rows() == before
+
+
+def test_model_save_and_delete_refuse(entry: AuditEntry) -> None:
+    before = _rows()
+    entry.action = "delete"
+    with pytest.raises(ValueError, match="append-only"):
+        entry.save()
+    with pytest.raises(ValueError, match="append-only"):
+        entry.delete()
+    assert _rows() == before
+
+
+def test_diff_and_snapshot() -> None:
+    assert audit.diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None}) == {"b": [2, 3]}
+    assert audit.diff({}, {"x": "y"}) == {"x": [None, "y"]}

@@ -1,0 +1,90 @@
+"""Scopes: minimal roots, subtree boundaries, ancestors, two-factor and role-unit kinds."""
+
+from __future__ import annotations
+
+import pytest
+
+from suksa.core.policy import ROLE_UNIT_KINDS, SYSTEM, Actor, Grant, Perm, Role, roles_with
+
+
+def actor(*grants: tuple[Role, str, str]) -> Actor:
+    return Actor(
+        user_id=1,
+        username="u",
+        grants=tuple(
+            Grant(role=r, unit_id=i, unit_path=p, unit_kind=k) for i, (r, p, k) in enumerate(grants)
+        ),
+    )
+
+
+def test_scope_paths_are_minimal_and_sorted() -> None:
+    a = actor(
+        (Role.SYSADMIN, "/OBEC/R01/11201/", "esa"),
+        (Role.SYSADMIN, "/OBEC/R01/", "region"),
+        (Role.SYSADMIN, "/OBEC/R011/", "region"),
+        (Role.SYSADMIN, "/OBEC/R02/15001/1050000001/", "school"),
+        (Role.TEACHER, "/OBEC/R03/", "school"),
+    )
+    assert a.scope_paths(Perm.ORG_MANAGE) == ["/OBEC/R01/", "/OBEC/R011/", "/OBEC/R02/15001/1050000001/"]
+    assert a.scope_paths(Perm.ORG_VIEW) == [
+        "/OBEC/R01/",
+        "/OBEC/R011/",
+        "/OBEC/R02/15001/1050000001/",
+        "/OBEC/R03/",
+    ]
+    assert a.scope_paths(Perm.SENSITIVE_READ) == []
+
+
+def test_can_respects_subtree_boundaries() -> None:
+    a = actor((Role.ESA_OFFICER, "/OBEC/R01/", "region"))
+    assert a.can(Perm.ORG_VIEW, "/OBEC/R01/")
+    assert a.can(Perm.ORG_VIEW, "/OBEC/R01/11201/1012000001/")
+    assert not a.can(Perm.ORG_VIEW, "/OBEC/R011/")
+    assert not a.can(Perm.ORG_VIEW, "/OBEC/R011/11201/")
+    assert not a.can(Perm.ORG_VIEW, "/OBEC/")
+    assert not a.can(Perm.ORG_MANAGE, "/OBEC/R01/")
+    assert a.can_anywhere(Perm.ORG_VIEW)
+    assert not a.can_anywhere(Perm.ORG_MANAGE)
+
+
+def test_scope_q_selects_only_the_subtree() -> None:
+    a = actor((Role.SYSADMIN, "/OBEC/R01/", "region"))
+    assert str(a.scope_q(Perm.ORG_MANAGE)) == "(AND: ('path__startswith', '/OBEC/R01/'))"
+    assert str(actor().scope_q(Perm.ORG_VIEW)) == "(AND: ('pk__in', []))"
+
+
+def test_ancestor_paths() -> None:
+    a = actor(
+        (Role.SCHOOL_DIRECTOR, "/OBEC/R01/11201/1012000001/", "school"),
+        (Role.ESA_OFFICER, "/OBEC/R02/15001/", "esa"),
+    )
+    assert a.ancestor_paths() == {"/OBEC/", "/OBEC/R01/", "/OBEC/R01/11201/", "/OBEC/R02/"}
+    assert actor((Role.SYSADMIN, "/OBEC/", "nation")).ancestor_paths() == set()
+
+
+@pytest.mark.parametrize(
+    ("kind", "needs"), [("nation", True), ("region", True), ("esa", True), ("school", False)]
+)
+def test_two_factor_by_unit_kind(kind: str, needs: bool) -> None:
+    assert actor((Role.DPO, "/X/", kind)).needs_two_factor() is needs
+
+
+def test_two_factor_when_any_grant_needs_it() -> None:
+    a = actor((Role.TEACHER, "/OBEC/R01/11201/1012000001/", "school"), (Role.DPO, "/OBEC/R01/11201/", "esa"))
+    assert a.needs_two_factor()
+    assert not actor().needs_two_factor()
+
+
+def test_role_unit_kinds() -> None:
+    assert set(ROLE_UNIT_KINDS) == set(Role)
+    assert ROLE_UNIT_KINDS[Role.NATIONAL_EXECUTIVE] == {"nation"}
+    assert ROLE_UNIT_KINDS[Role.INSPECTOR] == {"nation", "region"}
+    assert ROLE_UNIT_KINDS[Role.ESA_OFFICER] == {"esa"}
+    assert ROLE_UNIT_KINDS[Role.TEACHER] == {"school"}
+    assert ROLE_UNIT_KINDS[Role.SYSADMIN] == {"nation", "region", "esa", "school"}
+
+
+def test_only_sysadmin_manages_org_units() -> None:
+    assert list(roles_with(Perm.ORG_MANAGE)) == [Role.SYSADMIN]
+    assert SYSTEM.can(Perm.ORG_MANAGE, "/OBEC/R01/")
+    assert not SYSTEM.is_authenticated
