@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from suksa.core.i18n import pick
 from suksa.core.policy import ROLE_LABELS, Role
 
 ROLE_CHOICES = [(r.value, f"{th} / {en}") for r, (th, en) in ROLE_LABELS.items()]
@@ -78,3 +79,8 @@ class RoleAssignment(models.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+    @property
+    def role_label(self) -> str:
+        """The role's name in the active language."""
+        return pick(*ROLE_LABELS[Role(self.role)])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
 
 from suksa.core.errors import NotFoundOrNoAccess
 from suksa.core.policy import Actor, Perm
@@ -48,8 +48,7 @@ def assignments_of(user: User) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user=user)
         .select_related("unit", "granted_by")
-        .order_by("-revoked_at", "unit__path", "role")
-        .order_by(Q(revoked_at__isnull=False).asc(), "unit__path", "role")
+        .order_by(F("revoked_at").desc(nulls_first=True), "unit__path", "role")
     )
 
 
