@@ -1,8 +1,9 @@
-"""Template helpers: bilingual text and Buddhist-Era dates."""
+"""Template helpers: bilingual text, Buddhist-Era dates and the figures the org pages show."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django import template
 from django.utils import timezone
@@ -33,3 +34,28 @@ def name_in(obj: object, language: str = "") -> str:
     th = getattr(obj, "name_th", "") or ""
     en = getattr(obj, "name_en", "") or ""
     return pick(th, en or th, language or None)
+
+
+@register.filter
+def pair(value: Sequence[str] | None) -> str:
+    """``{{ label_pair|pair }}``: pick from a ``(thai, english)`` pair by the active language."""
+    if not value:
+        return ""
+    th, en = value[0], value[1]
+    return pick(th, en or th)
+
+
+@register.filter
+def num(value: int | float | None, digits: int = 0) -> str:
+    """Thousands separators (Thai usage matches English: ``1,234``); a dash for a missing value."""
+    if value is None or value == "":
+        return "–"
+    return f"{value:,.{int(digits)}f}"
+
+
+@register.filter
+def pct(value: float | None, digits: int = 0) -> str:
+    """A share in ``[0, 1]`` as a percentage; a dash when the base was empty."""
+    if value is None:
+        return "–"
+    return f"{value * 100:.{int(digits)}f}%"

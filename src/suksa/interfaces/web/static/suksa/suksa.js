@@ -1,0 +1,33 @@
+/* Progressive enhancement for Suksa pages: draws ECharts charts from the JSON next to them.
+   Every chart has a table with the same numbers, so nothing depends on this script. */
+(function () {
+  "use strict";
+
+  function drawCharts(root) {
+    if (typeof window.echarts === "undefined") return;
+    var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source || el.getAttribute("data-drawn")) return;
+      var spec = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption({
+        animation: !reduceMotion,
+        textStyle: { fontFamily: "Sarabun, Tahoma, sans-serif", fontSize: 13 },
+        grid: { left: 48, right: 16, top: 24, bottom: 40 },
+        tooltip: { trigger: "axis" },
+        aria: { enabled: true },
+        xAxis: { type: "category", data: spec.labels,
+                 axisLabel: { color: "#1f2937", interval: 0, overflow: "truncate", width: 110 } },
+        yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#1f2937" } },
+        series: [{ name: spec.series, type: "bar", data: spec.values, itemStyle: { color: "#0b4fa3" },
+                   label: { show: true, position: "top", color: "#1f2937" }, barMaxWidth: 56 }]
+      });
+      el.setAttribute("data-drawn", "1");
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
+})();
