@@ -1,6 +1,17 @@
-"""REST API v1: one module of views per area, each exporting ``urlpatterns``."""
+"""REST API v1: one module of views per area, each exporting ``urlpatterns``.
 
-from suksa.interfaces.api.views import accounts, audit, imports, org
+``imports`` comes first: its fixed paths (``org-units/import/``, ``users/import/``) must win over
+the ``<code>``/``<id>`` paths of the other modules. ``schema`` comes last: it ends with the
+catch-all that answers unknown API paths with the bilingual 404 body.
+"""
+
+from suksa.interfaces.api.views import accounts, audit, imports, org, schema
 
 app_name = "api"
-urlpatterns = [*org.urlpatterns, *accounts.urlpatterns, *audit.urlpatterns, *imports.urlpatterns]
+urlpatterns = [
+    *imports.urlpatterns,
+    *org.urlpatterns,
+    *accounts.urlpatterns,
+    *audit.urlpatterns,
+    *schema.urlpatterns,
+]
