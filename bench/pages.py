@@ -122,7 +122,11 @@ def main() -> None:
             ("org browser: nation (executive)", executive, "/org/OBEC/"),
             ("org browser: region (executive)", executive, f"/org/{codes['region']}/"),
             ("org browser: ESA (ESA officer)", esa, f"/org/{codes['esa']}/"),
-            ("org search 'บ้าน' (executive)", executive, "/org/search/?q=%E0%B8%9A%E0%B9%89%E0%B8%B2%E0%B8%99"),
+            (
+                "org search 'บ้าน' (executive)",
+                executive,
+                "/org/search/?q=%E0%B8%9A%E0%B9%89%E0%B8%B2%E0%B8%99",
+            ),
             ("school profile (school director)", director, f"/schools/{codes['school']}/"),
             ("school profile (executive)", executive, f"/schools/{codes['school']}/"),
         ]

@@ -33,7 +33,9 @@ def test_only_config_env_reads_the_environment() -> None:
     offenders = [
         str(p.relative_to(SRC.parent.parent))
         for p in SRC.rglob("*.py")
-        if re.search(r"os\.environ(?!\.setdefault\(\"DJANGO_SETTINGS_MODULE\")|os\.getenv", p.read_text("utf-8"))
+        if re.search(
+            r"os\.environ(?!\.setdefault\(\"DJANGO_SETTINGS_MODULE\")|os\.getenv", p.read_text("utf-8")
+        )
         and "/tests/" not in str(p)
         and "/cli/" not in str(p)
     ]
