@@ -1,0 +1,156 @@
+"""Every route, enumerated: anonymous callers are turned away, and nobody reaches another ESA's objects.
+
+The per-area matrices (web, API, accounts, imports) test each endpoint in depth. This test walks
+the URL resolver so that a route added later cannot escape: it fails until the route is classified
+below, and then proves for it that
+- an anonymous request is redirected to the login page (web) or answered 401 (API), and
+- an ESA-level officer or administrator of ESA A asking for an object of ESA B — by code or id in
+  the URL — gets the same answer as for a missing object, the object's name never appears in the
+  body, and nothing is written (no role, user or audit change).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+from django.urls.resolvers import URLPattern, URLResolver
+from rest_framework.authtoken.models import Token
+
+from suksa.core.models import AuditEntry, OrgUnit
+from suksa.domains.accounts.models import RoleAssignment, User
+from tests.factories import World
+
+# Routes anyone may call. Everything else must refuse an anonymous caller.
+PUBLIC = {
+    ":healthz",
+    ":set_language",
+    "web:login",
+    "api:auth-token",
+    "api:schema",
+    "api:docs",
+    "api:not-found",
+}
+# What a URL parameter names, per route: which of ESA B's objects to put in it.
+PARAM_TARGET = {
+    "api:org-unit-detail": "esa",
+    "api:org-unit-children": "esa",
+    "api:school-detail": "school",
+    "web:org_unit": "esa",
+    "web:school": "school",
+    "web:school_edit": "school",
+}
+
+
+def routes() -> Iterator[tuple[str, str]]:
+    def walk(patterns: list, prefix: str, ns: str) -> Iterator[tuple[str, str]]:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if str(p.pattern).startswith("admin/"):
+                    continue  # the Django admin has its own gate test (tests/test_shell_gates.py)
+                yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or ns)
+            elif isinstance(p, URLPattern):
+                yield f"{ns}:{p.name}", prefix + str(p.pattern)
+
+    yield from walk(get_resolver().url_patterns, "", "")
+
+
+ROUTES = sorted(set(routes()))
+
+
+def concrete(pattern: str, values: dict[str, str]) -> str:
+    """Turn a route pattern (path converters or regex) into a URL with the given parameters."""
+    path = pattern.lstrip("^").rstrip("$")
+    path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: values[m.group(1)], path)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], path)
+    return "/" + path.replace("\\", "")
+
+
+def params_of(pattern: str) -> list[str]:
+    return re.findall(r"\(\?P<(\w+)>", pattern) + re.findall(r"<(?:\w+:)?(\w+)>", pattern)
+
+
+def test_every_route_parameter_is_known() -> None:
+    """A new parameter (or a new route taking a code) must say which of ESA B's objects it names."""
+    assert {p for _, pattern in ROUTES for p in params_of(pattern)} <= {"code", "user_id", "assignment_id"}
+    with_code = {name for name, pattern in ROUTES if "code" in params_of(pattern)}
+    assert with_code == set(PARAM_TARGET)
+
+
+@pytest.mark.parametrize(("name", "pattern"), [r for r in ROUTES if r[0] not in PUBLIC], ids=lambda v: v)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_is_turned_away(world: World, name: str, pattern: str, method: str) -> None:
+    values = dict.fromkeys(params_of(pattern), "1")
+    values.update({"code": world.school_b1_1.code})
+    url = concrete(pattern, values)
+    before = AuditEntry.objects.count()
+    response = getattr(Client(), method)(url)
+    if name.startswith("api:"):
+        assert response.status_code == 401, url
+    elif response.status_code == 405:
+        pass  # a method the route does not offer is refused before anything else
+    else:
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/login/"), url
+    assert AuditEntry.objects.count() == before
+
+
+def _target_values(world: World, name: str, pattern: str) -> dict[str, str]:
+    other_user = world.user("director_b1_1")
+    assignment = RoleAssignment.objects.get(user=other_user)
+    values: dict[str, str] = {"user_id": str(other_user.pk), "assignment_id": str(assignment.pk)}
+    target = PARAM_TARGET.get(name)
+    if target == "esa":
+        values["code"] = world.esa_b1.code
+    elif target == "school":
+        values["code"] = world.school_b1_1.code
+    return {k: v for k, v in values.items() if k in params_of(pattern)}
+
+
+def _client(world: World, username: str, api: bool) -> Client:
+    user = world.user(username)
+    if api:
+        token, _ = Token.objects.get_or_create(user=user)
+        return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _state() -> tuple:
+    return (
+        AuditEntry.objects.count(),
+        list(RoleAssignment.objects.order_by("pk").values_list("pk", "role", "unit_id", "revoked_at")),
+        list(
+            User.objects.order_by("pk").values_list("pk", "password", "is_active", "email", "first_name_th")
+        ),
+        list(OrgUnit.objects.order_by("pk").values_list("pk", "name_th", "name_en", "path")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "pattern"), [r for r in ROUTES if params_of(r[1]) and r[0] not in PUBLIC], ids=lambda v: v
+)
+@pytest.mark.parametrize("username", ["esa_officer_a1", "esa_director_a1", "sysadmin_a1", "director_a1_1"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_esas_objects_are_out_of_reach(
+    world: World, name: str, pattern: str, username: str, method: str
+) -> None:
+    api = name.startswith("api:")
+    client = _client(world, username, api)
+    url = concrete(pattern, _target_values(world, name, pattern))
+    missing = concrete(pattern, {p: ("9999999999" if p == "code" else "999999") for p in params_of(pattern)})
+    before = _state()
+
+    response = getattr(client, method)(url)
+    response_missing = getattr(client, method)(missing)
+
+    assert response.status_code in (403, 404, 405), (url, response.status_code)
+    assert response.status_code == response_missing.status_code, (url, missing)
+    body = response.content.decode()
+    for secret in (world.school_b1_1.name_th, world.esa_b1.name_th, world.user("director_b1_1").last_name_th):
+        assert secret not in body, (url, secret)
+    assert _state() == before
