@@ -6,7 +6,7 @@ SCALE ?= national
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast test-browser check lint types imports migrations-check fmt \
-        demo demo-national schema messages bench clean
+        demo demo-national schema bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -56,9 +56,6 @@ demo-national: ## Generate the national-scale demo (≈29,000 schools)
 
 schema: install ## Regenerate the committed OpenAPI schema (docs/api/openapi.yaml)
 	@$(RUN) python manage.py spectacular --file docs/api/openapi.yaml --validate
-
-messages: install ## Extract and compile Thai/English translations
-	@cd src/suksa && $(RUN) python ../../manage.py makemessages -l th -l en --no-obsolete && $(RUN) python ../../manage.py compilemessages
 
 bench: install ## Run the benchmarks and print their figures (see bench/RESULTS.md)
 	@$(RUN) python bench/run.py

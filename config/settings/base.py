@@ -137,7 +137,6 @@ X_FRAME_OPTIONS = "DENY"
 # Internationalisation: Thai first, English second. Dates are stored in CE and shown in BE.
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("ไทย")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "src" / "suksa" / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True
 USE_TZ = True
