@@ -19,6 +19,10 @@ from suksa.core.models import AuditEntry, OrgUnit
 from suksa.core.policy import Actor, Perm
 
 
+_EARLIEST = dt.date(1900, 1, 1)
+_LATEST = dt.date(9000, 12, 31)
+
+
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -38,9 +42,10 @@ def audit_entries_visible_to(actor: Actor, filters: Mapping[str, Any] | None = N
         scope |= Q(unit_path="")
     qs = AuditEntry.objects.filter(scope)
     f = filters or {}
-    if f.get("date_from"):
+    # Bounds at the ends of the calendar would overflow when shifted to UTC: they bound nothing.
+    if f.get("date_from") and f["date_from"] > _EARLIEST:
         qs = qs.filter(at__gte=_day_start(f["date_from"]))
-    if f.get("date_to"):
+    if f.get("date_to") and f["date_to"] < _LATEST:
         qs = qs.filter(at__lt=_day_start(f["date_to"] + dt.timedelta(days=1)))
     if f.get("actor"):
         qs = qs.filter(actor_username__icontains=str(f["actor"]).strip())

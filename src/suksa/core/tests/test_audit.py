@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -66,3 +68,19 @@ def test_model_save_and_delete_refuse(entry: AuditEntry) -> None:
 def test_diff_and_snapshot() -> None:
     assert audit.diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None}) == {"b": [2, 3]}
     assert audit.diff({}, {"x": "y"}) == {"x": [None, "y"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("date_from", "date_to"),
+    [(dt.date(1, 1, 1), dt.date(9999, 12, 31)), (dt.date.min, dt.date.max), (None, dt.date(9999, 12, 31))],
+)
+def test_audit_filter_accepts_dates_at_the_ends_of_the_calendar(world, date_from, date_to):
+    from suksa.core.audit_selectors import audit_entries_visible_to
+    from suksa.domains.accounts.actors import actor_for
+
+    audit.record(actor=SYSTEM, action="update", object_type="core.orgunit", object_id="1", unit_path="/OBEC/")
+    entries = audit_entries_visible_to(
+        actor_for(world.user("dpo")), {"date_from": date_from, "date_to": date_to}
+    )
+    assert [e.object_type for e in entries] == ["core.orgunit"]
