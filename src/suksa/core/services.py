@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,33 @@ from suksa.core.policy import Actor, Perm
 from suksa.core.size_bands import BandRule, size_band
 
 SCHOOL_EDITABLE_FIELDS = ("name_en", "address", "phone", "area_type", "latitude", "longitude")
+# Thailand lies inside these bounds; a point outside is a slip (often latitude and longitude swapped).
+COORDINATE_BOUNDS = {
+    "latitude": (Decimal(5), Decimal(21), "ละติจูด", "Latitude"),
+    "longitude": (Decimal(97), Decimal(106), "ลองจิจูด", "Longitude"),
+}
+
+
+def _coordinate_problems(data: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for name, (low, high, th, en) in COORDINATE_BOUNDS.items():
+        value = data.get(name)
+        if value in (None, ""):
+            continue
+        try:
+            inside = low <= Decimal(str(value)) <= high
+        except InvalidOperation:
+            inside = False
+        if not inside:
+            problems.append(
+                Problem(
+                    code="coordinate_outside_thailand",
+                    th=f"{th}ต้องเป็นตัวเลขระหว่าง {low} ถึง {high} (พิกัดในประเทศไทย)",
+                    en=f"{en} must be a number between {low} and {high} (a point in Thailand)",
+                    field=name,
+                )
+            )
+    return problems
 
 
 def band_rules() -> list[BandRule]:
@@ -63,6 +91,8 @@ def school_update_profile(*, actor: Actor, school: School, data: dict[str, Any])
                 for f in sorted(unknown)
             ]
         )
+    if problems := _coordinate_problems(data):
+        raise InvalidInput(problems)
     before = audit.snapshot(school, [f for f in data if f != "name_en"])
     before_name = school.unit.name_en
     for key, value in data.items():

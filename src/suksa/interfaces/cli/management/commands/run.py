@@ -76,7 +76,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enforce-2fa",
             action="store_true",
-            help="บังคับยืนยันตัวตนสองขั้น / keep two-factor login enforced (the personas have no TOTP device)",
+            help="บังคับยืนยันตัวตนสองขั้นตอน / keep two-factor login enforced (the personas have no TOTP device)",
         )
         parser.add_argument(
             "--no-serve",
@@ -117,12 +117,12 @@ class Command(BaseCommand):
         ]
         if enforce_2fa:
             lines.append(
-                "  บังคับยืนยันตัวตนสองขั้น (TOTP) สำหรับบทบาทระดับชาติ/เขต / "
-                "Two-factor login (TOTP) is enforced for national and ESA roles"
+                "  บังคับยืนยันตัวตนสองขั้นตอน (TOTP) สำหรับบทบาทระดับชาติ เขตตรวจราชการ และเขตพื้นที่ / "
+                "Two-factor login (TOTP) is enforced for national, inspection-region and ESA roles"
             )
         else:
             lines += [
-                "  ปิดการบังคับยืนยันตัวตนสองขั้น (TOTP) สำหรับการสาธิต (SUKSA_ENFORCE_2FA=0)",
+                "  ปิดการบังคับยืนยันตัวตนสองขั้นตอน (TOTP) สำหรับการสาธิต (SUKSA_ENFORCE_2FA=0)",
                 "  Two-factor login (TOTP) is NOT enforced in this demo (SUKSA_ENFORCE_2FA=0);",
                 "  ใช้ --enforce-2fa เพื่อเปิด / pass --enforce-2fa to keep it on",
             ]
