@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -76,6 +76,26 @@ class ImportReport:
             "kept_valid_rows": self.kept_valid_rows,
             "problems": [p.as_dict() for p in self.problems],
         }
+
+
+# One layout for every import's problem report, so that users meet the same file everywhere.
+PROBLEM_REPORT_HEADER = (
+    "แถว / row",
+    "คอลัมน์ / column",
+    "รหัสปัญหา / problem code",
+    "ข้อความ (ไทย) / message (Thai)",
+    "ข้อความ (อังกฤษ) / message (English)",
+)
+
+
+def problems_csv(problems: Iterable[Problem]) -> bytes:
+    """Problems as CSV in UTF-8 with a BOM (so that Excel shows Thai), one row per problem."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(PROBLEM_REPORT_HEADER)
+    for p in problems:
+        writer.writerow([p.row if p.row is not None else "", p.column or p.field or "", p.code, p.th, p.en])
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
 
 
 def _header_key(text: str) -> str:

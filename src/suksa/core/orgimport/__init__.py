@@ -36,7 +36,7 @@ from suksa.core.errors import InvalidInput, Problem
 from suksa.core.orgimport.importer import Importer, common_path
 from suksa.core.orgimport.rows import COLUMNS, Progress, parse_grade
 from suksa.core.policy import Actor
-from suksa.core.tabular import ImportReport
+from suksa.core.tabular import ImportReport, problems_csv
 
 
 def orgunits_import(
@@ -92,17 +92,9 @@ def orgunits_import(
     return report
 
 
-ERROR_REPORT_HEADER = ("row", "column", "code", "message_th", "message_en")
-
-
 def error_report_csv(report: ImportReport) -> bytes:
-    """Every problem as CSV, UTF-8 with a BOM so that Excel shows Thai correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(ERROR_REPORT_HEADER)
-    for p in report.problems:
-        writer.writerow([p.row if p.row is not None else "", p.column or p.field or "", p.code, p.th, p.en])
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    """Every problem of the import, in the shared problem-report layout."""
+    return problems_csv(report.problems)
 
 
 def template_csv() -> bytes:

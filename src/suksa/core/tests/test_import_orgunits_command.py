@@ -49,7 +49,7 @@ def test_problems_stop_the_import_with_a_nonzero_exit_and_a_report(world, tmp_pa
     data = report.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == [
-        "row,column,code,message_th,message_en",
+        "แถว / row,คอลัมน์ / column,รหัสปัญหา / problem code,ข้อความ (ไทย) / message (Thai),ข้อความ (อังกฤษ) / message (English)",
         "3,อำเภอ,district_not_in_province,ไม่พบอำเภอ 'เมืองเชียงใหม่' ในจังหวัดนนทบุรี,"
         "District 'เมืองเชียงใหม่' is not in Nonthaburi province",
     ]

@@ -509,7 +509,7 @@ def test_error_report_csv_has_a_bom_and_every_problem(world) -> None:
     data = error_report_csv(report)
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == [
-        "row,column,code,message_th,message_en",
+        "แถว / row,คอลัมน์ / column,รหัสปัญหา / problem code,ข้อความ (ไทย) / message (Thai),ข้อความ (อังกฤษ) / message (English)",
         "2,อำเภอ,district_not_in_province,ไม่พบอำเภอ 'เมืองเชียงใหม่' ในจังหวัดนนทบุรี,"
         "District 'เมืองเชียงใหม่' is not in Nonthaburi province",
     ]

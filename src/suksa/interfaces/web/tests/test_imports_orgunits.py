@@ -65,9 +65,11 @@ def test_denied_uploads_change_nothing(world, username: str | None, status: int)
 
 def test_form_has_labelled_file_and_keep_valid_fields(world) -> None:
     html = client_for(world, "sysadmin_a1").get(URL).content.decode()
-    assert '<label for="id_file">ไฟล์ (CSV หรือ XLSX)</label>' in html
-    assert '<input type="checkbox" name="keep_valid" id="id_keep_valid">' in html
-    assert '<label for="id_keep_valid">บันทึกแถวที่ถูกต้อง แม้บางแถวมีข้อผิดพลาด</label>' in html
+    assert '<label class="form-label" for="id_file">ไฟล์ (CSV หรือ XLSX)</label>' in html
+    assert '<input class="form-check-input" type="checkbox" name="keep_valid" id="id_keep_valid">' in html
+    assert (
+        '<label class="form-check-label" for="id_keep_valid">บันทึกแถวที่ถูกต้อง แม้บางแถวมีข้อผิดพลาด</label>'
+    ) in html
     assert 'enctype="multipart/form-data"' in html
 
 
@@ -109,7 +111,7 @@ def test_problems_are_listed_and_downloadable_and_nothing_is_written(world) -> N
     assert csv_response.status_code == 200
     assert csv_response["Content-Disposition"] == 'attachment; filename="units-errors.csv"'
     assert csv_response.content.decode("utf-8-sig").splitlines() == [
-        "row,column,code,message_th,message_en",
+        "แถว / row,คอลัมน์ / column,รหัสปัญหา / problem code,ข้อความ (ไทย) / message (Thai),ข้อความ (อังกฤษ) / message (English)",
         "3,รหัสหน่วยงานต้นสังกัด,parent_unknown,ไม่พบหน่วยงานต้นสังกัด '15001' หรือคุณไม่มีสิทธิ์จัดการหน่วยงานนี้,"
         "\"Unknown parent unit '15001', or you may not manage it\"",
     ]
