@@ -42,6 +42,9 @@ class OrgUnit(models.Model):
         indexes = [
             models.Index(fields=["kind", "path"]),
             models.Index(fields=["parent", "name_th"]),
+            # Covers the org figures' walk over the schools grouped by their ESA (core.figures): the
+            # scan reads parent, is_active and path from the index, never the wide rows.
+            models.Index(fields=["parent", "is_active", "path"], name="orgunit_parent_active_path"),
         ]
         constraints = [
             models.CheckConstraint(

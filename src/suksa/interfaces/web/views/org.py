@@ -1,17 +1,16 @@
-"""The org browser, search and school profile pages, and the subtree figures they show.
+"""The org browser, search and school profile pages.
 
 Every read goes through ``core.selectors`` scoped to ``request.actor``; an out-of-scope code is
 answered exactly like an unknown one (404 from the same template, no existence oracle).
 
-Figures for a unit are aggregated over its subtree in the database, grouped by the child the school
-belongs to (a fixed hop up the tree: the depth of every kind is fixed), so one page costs a constant
-number of queries whether the unit holds four schools or thirty thousand.
+The figures of a unit and of its children come from ``core.figures`` (scoped selectors, a constant
+number of queries whatever the number of schools); this module only adds URLs, sorting and labels.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -21,32 +20,22 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
 
+from suksa.core import figures as core_figures
 from suksa.core import selectors
 from suksa.core.errors import InvalidInput, NotFoundOrNoAccess
 from suksa.core.errors import PermissionDenied as CorePermissionDenied
+from suksa.core.figures import EMPTY, SIZE_BAND_LABELS, SMALL_SCHOOL_MAX, UNSET_BAND_LABEL, Figures
 from suksa.core.i18n import bi, current_language, pick
 from suksa.core.models import OrgUnit, School
-from suksa.core.models.orgunits import GRADE_ORDER, LEVEL_TYPE_LABELS
+from suksa.core.models.orgunits import LEVEL_TYPE_LABELS
 from suksa.core.policy import Actor, Perm
 from suksa.core.services import school_update_profile
 from suksa.interfaces.web.context import request_actor
 
-# OBEC counts a school as "small" at 120 pupils or fewer (the primary small band's upper bound).
-SMALL_SCHOOL_MAX = 120
-
-SIZE_BAND_LABELS: dict[str, tuple[str, str]] = {
-    "small": ("ขนาดเล็ก", "Small"),
-    "medium": ("ขนาดกลาง", "Medium"),
-    "large": ("ขนาดใหญ่", "Large"),
-    "extra_large": ("ขนาดใหญ่พิเศษ", "Extra large"),
-}
-UNSET_BAND_LABEL = ("ยังไม่ระบุ", "Not set")
 AREA_TYPE_LABELS: dict[str, tuple[str, str]] = {"urban": ("ในเมือง", "Urban"), "rural": ("ชนบท", "Rural")}
 KIND_LABELS: dict[str, tuple[str, str]] = {
     "nation": ("ประเทศ", "Nation"),
@@ -54,7 +43,6 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "esa": ("สำนักงานเขตพื้นที่การศึกษา", "Educational Service Area office"),
     "school": ("โรงเรียน", "School"),
 }
-CHILD_KIND = {"nation": "region", "region": "esa", "esa": "school"}
 CHILD_KIND_PLURAL: dict[str, tuple[str, str]] = {
     "region": ("เขตตรวจราชการ", "Inspection regions"),
     "esa": ("สำนักงานเขตพื้นที่การศึกษา", "ESA offices"),
@@ -66,141 +54,6 @@ AFFILIATIONS: dict[str, tuple[str, str]] = {
         "Office of the Basic Education Commission (OBEC)",
     ),
 }
-
-_PRIMARY_TOP = GRADE_ORDER[: GRADE_ORDER.index("P6") + 1]
-_SECONDARY = GRADE_ORDER[GRADE_ORDER.index("M1") :]
-_IS_PRIMARY = Q(highest_grade__in=_PRIMARY_TOP)
-_IS_SECONDARY = Q(lowest_grade__in=_SECONDARY) & ~_IS_PRIMARY
-
-# Which column of School names the child of a unit of each kind (the tree's depths are fixed).
-_CHILD_OF_KIND = {"nation": "unit__parent__parent_id", "region": "unit__parent_id"}
-
-
-# ---------------------------------------------------------------------------------------------
-# Figures
-
-
-@dataclass
-class Figures:
-    """Aggregate counts over a set of schools; ratios are derived, never stored."""
-
-    schools: int = 0
-    students: int = 0
-    teachers: int = 0
-    classrooms: int = 0
-    small: int = 0
-    urban: int = 0
-    bands: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SIZE_BAND_LABELS, 0))
-    levels: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVEL_TYPE_LABELS, 0))
-
-    @property
-    def rural(self) -> int:
-        return self.schools - self.urban
-
-    @property
-    def unset_band(self) -> int:
-        return self.schools - sum(self.bands.values())
-
-    @property
-    def pupil_teacher_ratio(self) -> float | None:
-        return round(self.students / self.teachers, 1) if self.teachers else None
-
-    @property
-    def urban_share(self) -> float | None:
-        return self.urban / self.schools if self.schools else None
-
-    @property
-    def rural_share(self) -> float | None:
-        return self.rural / self.schools if self.schools else None
-
-    @property
-    def small_share(self) -> float | None:
-        return self.small / self.schools if self.schools else None
-
-    def add(self, other: Figures) -> None:
-        self.schools += other.schools
-        self.students += other.students
-        self.teachers += other.teachers
-        self.classrooms += other.classrooms
-        self.small += other.small
-        self.urban += other.urban
-        for k, v in other.bands.items():
-            self.bands[k] = self.bands.get(k, 0) + v
-        for k, v in other.levels.items():
-            self.levels[k] = self.levels.get(k, 0) + v
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Figures:
-        figures = cls(
-            schools=row["n_schools"],
-            students=row["n_students"],
-            teachers=row["n_teachers"],
-            classrooms=row["n_classrooms"],
-            small=row["n_small"],
-            urban=row["n_urban"],
-        )
-        figures.bands = {b: row[f"band_{b}"] for b in SIZE_BAND_LABELS}
-        primary, secondary = row["level_primary"], row["level_secondary"]
-        figures.levels = {
-            "primary": primary,
-            "expanded": figures.schools - primary - secondary,
-            "secondary": secondary,
-        }
-        return figures
-
-    @classmethod
-    def from_school(cls, school: School) -> Figures:
-        figures = cls(
-            schools=1,
-            students=school.student_count,
-            teachers=school.teacher_count,
-            classrooms=school.classroom_count,
-            small=int(school.student_count <= SMALL_SCHOOL_MAX),
-            urban=int(school.area_type == School.AreaType.URBAN),
-        )
-        if school.size_band in figures.bands:
-            figures.bands[school.size_band] = 1
-        figures.levels[school.level_type] = 1
-        return figures
-
-    def band_rows(self) -> list[tuple[str, tuple[str, str], int]]:
-        rows = [(b, label, self.bands.get(b, 0)) for b, label in SIZE_BAND_LABELS.items()]
-        if self.unset_band:
-            rows.append(("", UNSET_BAND_LABEL, self.unset_band))
-        return rows
-
-    def level_rows(self) -> list[tuple[str, tuple[str, str], int]]:
-        return [(k, label, self.levels.get(k, 0)) for k, label in LEVEL_TYPE_LABELS.items()]
-
-
-_AGGREGATES = {
-    "n_schools": Count("pk"),
-    "n_students": Coalesce(Sum("student_count"), 0),
-    "n_teachers": Coalesce(Sum("teacher_count"), 0),
-    "n_classrooms": Coalesce(Sum("classroom_count"), 0),
-    "n_small": Count("pk", filter=Q(student_count__lte=SMALL_SCHOOL_MAX)),
-    "n_urban": Count("pk", filter=Q(area_type=School.AreaType.URBAN)),
-    "level_primary": Count("pk", filter=_IS_PRIMARY),
-    "level_secondary": Count("pk", filter=_IS_SECONDARY),
-    **{f"band_{b}": Count("pk", filter=Q(size_band=b)) for b in SIZE_BAND_LABELS},
-}
-
-
-def subtree_schools(actor: Actor, unit: OrgUnit) -> Any:
-    """The actor's visible, active schools under ``unit`` (a scoped queryset)."""
-    return selectors.schools_visible_to(actor).filter(unit__path__startswith=unit.path, unit__is_active=True)
-
-
-def figures_by_child(actor: Actor, unit: OrgUnit) -> dict[int, Figures]:
-    """Figures per child of a nation or region, keyed by the child's id: one grouped query."""
-    key = _CHILD_OF_KIND[unit.kind]
-    rows = subtree_schools(actor, unit).order_by().values(key).annotate(**_AGGREGATES)
-    return {row[key]: Figures.from_row(row) for row in rows}
-
-
-def schools_of_esa(actor: Actor, unit: OrgUnit) -> dict[int, School]:
-    """The ESA's visible schools keyed by unit id: one query."""
-    return {s.unit_id: s for s in subtree_schools(actor, unit).select_related("unit")}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,33 +134,21 @@ def unit_url(unit: OrgUnit) -> str:
 
 
 def unit_summary(actor: Actor, unit: OrgUnit) -> UnitSummary:
-    """The unit's figures and its children's, or only the actor's own branch when it is navigable only."""
-    child_kind = CHILD_KIND.get(unit.kind)
-    fully_visible = selectors.unit_is_fully_visible(actor, unit)
-    # Deactivated units (closed or merged schools) stay in the tree for history, not in the browser.
-    children = [c for c in selectors.unit_children(actor, unit) if c.is_active] if child_kind else []
-    if not fully_visible or child_kind is None:
-        # An ancestor the actor may only walk through: names of their own branch, never figures.
-        rows = [ChildRow(unit=c, url=unit_url(c), figures=Figures()) for c in children]
-        return UnitSummary(
-            unit=unit, fully_visible=fully_visible, figures=None, children=rows, child_kind=child_kind
-        )
-    total = Figures()
-    rows = []
-    if unit.kind == OrgUnit.Kind.ESA:
-        schools = schools_of_esa(actor, unit)
-        for child in children:
-            school = schools.get(child.pk)
-            figures = Figures.from_school(school) if school is not None else Figures()
-            total.add(figures)
-            rows.append(ChildRow(unit=child, url=unit_url(child), figures=figures, school=school))
-    else:
-        by_child = figures_by_child(actor, unit)
-        for child in children:
-            figures = by_child.get(child.pk, Figures())
-            total.add(figures)
-            rows.append(ChildRow(unit=child, url=unit_url(child), figures=figures))
-    return UnitSummary(unit=unit, fully_visible=True, figures=total, children=rows, child_kind=child_kind)
+    """The unit's figures and its children's (``core.figures``), with their URLs for the page."""
+    data = core_figures.unit_figures(actor, unit)
+    # Names-only rows (a unit the actor only walks through) carry empty figures, never real ones.
+    rows = [
+        ChildRow(unit=c.unit, url=unit_url(c.unit), figures=c.figures or EMPTY, school=c.school)
+        for c in data.children
+    ]
+    figures = data.figures if data.child_kind is not None else None
+    return UnitSummary(
+        unit=unit,
+        fully_visible=data.fully_visible,
+        figures=figures,
+        children=rows,
+        child_kind=data.child_kind,
+    )
 
 
 SORT_KEYS = ("name", "code", "schools", "students", "teachers", "small", "ptr", "band")
