@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Suksa core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from suksa.core import lookups  # noqa: F401 - registers the path__under lookup

@@ -57,7 +57,7 @@ def audit_entries_visible_to(actor: Actor, filters: Mapping[str, Any] | None = N
         qs = qs.filter(object_id=str(f["object_id"]))
     if f.get("unit_code"):
         unit = OrgUnit.objects.filter(code=str(f["unit_code"]).strip()).first()
-        qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
+        qs = qs.filter(unit_path__under=unit.path) if unit else qs.none()
     return qs.order_by("-at", "-id")
 
 

@@ -143,7 +143,7 @@ class Actor:
             return Q(pk__in=[])
         q = Q()
         for p in paths:
-            q |= Q(**{f"{path_field}__startswith": p})
+            q |= Q(**{f"{path_field}__under": p})
         return q
 
     def ancestor_paths(self, perm: Perm = Perm.ORG_VIEW) -> set[str]:

@@ -138,7 +138,7 @@ def orgunit_move_subtree_paths(*, unit: OrgUnit) -> None:
     """Rewrite the materialised paths below ``unit`` after its code or parent changed."""
     old_prefix = OrgUnit.objects.get(pk=unit.pk).path
     unit.save()
-    for child in OrgUnit.objects.filter(path__startswith=old_prefix).exclude(pk=unit.pk).order_by("path"):
+    for child in OrgUnit.objects.filter(path__under=old_prefix).exclude(pk=unit.pk).order_by("path"):
         child.save()
 
 

@@ -49,7 +49,7 @@ def test_can_respects_subtree_boundaries() -> None:
 
 def test_scope_q_selects_only_the_subtree() -> None:
     a = actor((Role.SYSADMIN, "/OBEC/R01/", "region"))
-    assert str(a.scope_q(Perm.ORG_MANAGE)) == "(AND: ('path__startswith', '/OBEC/R01/'))"
+    assert str(a.scope_q(Perm.ORG_MANAGE)) == "(AND: ('path__under', '/OBEC/R01/'))"
     assert str(actor().scope_q(Perm.ORG_VIEW)) == "(AND: ('pk__in', []))"
 
 

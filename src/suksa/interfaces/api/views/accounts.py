@@ -231,7 +231,7 @@ class UserListView(SuksaListView):
         active = account_selectors.active_assignments()
         if f.get("unit"):
             unit = units_visible_to(self.actor, Perm.USER_VIEW).filter(code=f["unit"]).first()
-            in_unit = active.filter(unit__path__startswith=unit.path) if unit else active.none()
+            in_unit = active.filter(unit__path__under=unit.path) if unit else active.none()
             qs = qs.filter(pk__in=in_unit.values("user_id"))
         if f.get("role"):
             qs = qs.filter(pk__in=active.filter(role=f["role"]).values("user_id"))
