@@ -18,7 +18,6 @@ from suksa.core import audit
 from suksa.core.models import AuditEntry, OrgUnit
 from suksa.core.policy import Actor, Perm
 
-
 _EARLIEST = dt.date(1900, 1, 1)
 _LATEST = dt.date(9000, 12, 31)
 

@@ -16,11 +16,12 @@ from django.db.models.lookups import StartsWith
 
 
 @CharField.register_lookup
-class Under(Lookup):  # type: ignore[type-arg]
+class Under(Lookup):
     lookup_name = "under"
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+        sql, params = StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+        return sql, list(params)
 
     def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         if not isinstance(self.rhs, str):  # an expression: no index to win, keep LIKE

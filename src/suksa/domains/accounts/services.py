@@ -54,6 +54,7 @@ __all__ = [
     "role_revoke",
     "user_create",
     "user_reset_password",
+    "user_set_language",
     "user_update",
     "users_import",
 ]
@@ -405,3 +406,39 @@ def login_event_record(
             unit_path=user_unit_path(user) if user else "",
             changes=changes,
         )
+
+
+# --- own preferences ---------------------------------------------------------------------------
+
+LANGUAGES = ("th", "en")
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """The person stores the language the platform should start in for them (``th`` or ``en``).
+
+    Acting on oneself needs no permission. Audited like any other change of a user; choosing the
+    language already stored writes nothing.
+    """
+    if language not in LANGUAGES:
+        raise InvalidInput.single(
+            "language_invalid",
+            "ภาษาต้องเป็น th (ไทย) หรือ en (อังกฤษ)",
+            "The language must be th (Thai) or en (English)",
+            field="preferred_language",
+        )
+    if user.preferred_language == language:
+        return user
+    with transaction.atomic():
+        before = user.preferred_language
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        audit.record(
+            actor=actor_for(user),
+            action=AuditEntry.Action.UPDATE,
+            object_type="accounts.user",
+            object_id=user.pk,
+            object_repr=user.username,
+            unit_path=user_unit_path(user),
+            changes={"preferred_language": [before, language]},
+        )
+    return user

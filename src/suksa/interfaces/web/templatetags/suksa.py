@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from suksa.core.dates import format_be
 from suksa.core.i18n import current_language, pick
@@ -59,3 +62,86 @@ def pct(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "–"
     return f"{value * 100:.{int(digits)}f}%"
+
+
+# --- audit entries: readable changes ------------------------------------------------------------
+
+CHANGE_VALUE_MAX = 80
+
+
+def _change_text(value: object) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def change_lines(changes: object) -> tuple[list[tuple[str, str, str | None]], bool]:
+    """``(key, value_or_old, new)`` lines for an audit entry's ``changes``, and whether any was cut.
+
+    A diff ``{field: [old, new]}`` (every value a pair) gives ``(field, old, new)``; any other dict
+    gives ``(key, value, None)``. Values longer than :data:`CHANGE_VALUE_MAX` characters end in "…".
+    """
+
+    truncated = False
+
+    def cut(text: str) -> str:
+        nonlocal truncated
+        if len(text) <= CHANGE_VALUE_MAX:
+            return text
+        truncated = True
+        return text[: CHANGE_VALUE_MAX - 1] + "…"
+
+    if not isinstance(changes, dict):
+        return (
+            [("", cut(_change_text(changes)), None)] if changes not in (None, "", [], {}) else []
+        ), truncated
+    is_diff = bool(changes) and all(isinstance(v, list | tuple) and len(v) == 2 for v in changes.values())
+    lines: list[tuple[str, str, str | None]] = []
+    for key, value in changes.items():
+        if is_diff:
+            lines.append((str(key), cut(_change_text(value[0])), cut(_change_text(value[1]))))
+        else:
+            lines.append((str(key), cut(_change_text(value)), None))
+    return lines, truncated
+
+
+@register.filter
+def audit_changes(changes: object) -> SafeString:
+    """``{{ entry.changes|audit_changes }}``: "field: old → new" (or "key: value") lines, escaped.
+
+    Thai stays readable (no ``\\u0e..`` escapes); when a value is cut short the full JSON follows in
+    a ``<details>`` element.
+    """
+    lines, truncated = change_lines(changes)
+    if not lines:
+        return SafeString("")
+    items = []
+    for key, old, new in lines:
+        label = format_html('<span class="audit-key">{}</span>: ', key) if key else ""
+        if new is None:
+            items.append(format_html("<li>{}{}</li>", label, old))
+        else:
+            items.append(
+                format_html(
+                    '<li>{}{} <span aria-hidden="true">→</span><span class="visually-hidden"> {} </span> {}</li>',
+                    label,
+                    old,
+                    pick("เป็น", "to"),
+                    new,
+                )
+            )
+    html = format_html(
+        '<ul class="audit-changes list-unstyled mb-0">{}</ul>',
+        format_html_join("", "{}", ((i,) for i in items)),
+    )
+    if truncated:
+        full = json.dumps(changes, ensure_ascii=False, sort_keys=True, indent=2)
+        html = format_html(
+            '{}<details class="audit-changes-full"><summary>{}</summary><pre class="small mb-0">{}</pre></details>',
+            html,
+            pick("ดูทั้งหมด (JSON)", "Full details (JSON)"),
+            full,
+        )
+    return html

@@ -13,6 +13,7 @@ from typing import Any
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.views import redirect_to_login
@@ -132,6 +133,22 @@ class LoginForm(StyledForm):
     )
 
 
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    """Start the session in the person's preferred language (the cookie LocaleMiddleware reads)."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
 @sensitive_post_parameters("password")
 @never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -154,7 +171,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             services.login_event_record(event="login", username=user.username, user=user, detail=detail)
             nxt = _safe_next(request, default_next)
             target = gate_target(request)
-            return HttpResponseRedirect(gate_url(target, nxt) if target else nxt)
+            response = HttpResponseRedirect(gate_url(target, nxt) if target else nxt)
+            _set_language_cookie(response, getattr(user, "preferred_language", ""))
+            return response
     return render(request, "web/accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 

@@ -29,6 +29,7 @@ from suksa.core.dates import format_be
 from suksa.core.i18n import bi, current_language
 from suksa.core.models import AuditEntry
 from suksa.core.policy import Actor, Perm
+from suksa.interfaces.web.forms import BEDateField
 from suksa.interfaces.web.twofactor import gate_required
 from suksa.interfaces.web.views.accounts import StyledForm
 
@@ -49,12 +50,9 @@ EXPORT_HEADERS = [
 
 
 class AuditFilterForm(StyledForm):
-    date_from = forms.DateField(
-        label=bi("ตั้งแต่วันที่", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=bi("ถึงวันที่", "To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    # Typed in the Buddhist Era (21/11/2569); the export links repeat the same query string.
+    date_from = BEDateField(label=bi("ตั้งแต่วันที่ (พ.ศ.)", "From (BE)"), required=False)
+    date_to = BEDateField(label=bi("ถึงวันที่ (พ.ศ.)", "To (BE)"), required=False)
     actor = forms.CharField(label=bi("ผู้กระทำ (ชื่อผู้ใช้)", "Actor (username)"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=bi("การกระทำ", "Action"),

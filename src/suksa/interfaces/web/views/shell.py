@@ -10,16 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
+from django.views.i18n import set_language as django_set_language
 
 from suksa.core import selectors
 from suksa.core.errors import NotFoundOrNoAccess
 from suksa.core.i18n import pick
 from suksa.core.models import OrgUnit
 from suksa.core.policy import Actor, Perm, Role
+from suksa.domains.accounts import services as accounts_services
 from suksa.interfaces.web.context import first_url, request_actor
 from suksa.interfaces.web.views.org import KIND_LABELS, UnitSummary, school_context, unit_summary, unit_url
 
@@ -124,6 +127,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "shortcuts_first": not (actor.roles & (_NATIONAL_ROLES | _ESA_ROLES | _SCHOOL_ROLES)),
         },
     )
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, and for a signed-in person also their stored preference.
+
+    Serves ``/i18n/setlang/`` (name ``set_language``) once config/urls.py routes that path here ahead
+    of ``django.conf.urls.i18n``; the cookie, ``next`` handling and checks stay Django's.
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and language in dict(settings.LANGUAGES):
+        accounts_services.user_set_language(user=user, language=language)
+    return response
 
 
 urlpatterns: list[URLPattern] = [path("", home, name="home")]

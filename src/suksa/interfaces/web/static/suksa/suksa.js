@@ -3,6 +3,19 @@
 (function () {
   "use strict";
 
+  // Thousands separators in the page's language (16477 → 16,477); Thai digits stay Arabic, as in the tables.
+  var lang = document.documentElement.lang || "th";
+  var numberFormat;
+  try {
+    numberFormat = new Intl.NumberFormat(lang === "th" ? "th-TH-u-nu-latn" : lang);
+  } catch (e) {
+    numberFormat = new Intl.NumberFormat("en");
+  }
+  function formatNumber(value) {
+    var n = (value !== null && typeof value === "object") ? value.value : value;
+    return (typeof n === "number" && isFinite(n)) ? numberFormat.format(n) : (n === null || n === undefined ? "–" : String(n));
+  }
+
   function drawCharts(root) {
     if (typeof window.echarts === "undefined") return;
     var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -14,14 +27,16 @@
       chart.setOption({
         animation: !reduceMotion,
         textStyle: { fontFamily: "Sarabun, Tahoma, sans-serif", fontSize: 13 },
-        grid: { left: 48, right: 16, top: 24, bottom: 40 },
-        tooltip: { trigger: "axis" },
+        grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
+        tooltip: { trigger: "axis", valueFormatter: formatNumber },
         aria: { enabled: true },
         xAxis: { type: "category", data: spec.labels,
                  axisLabel: { color: "#1f2937", interval: 0, overflow: "truncate", width: 110 } },
-        yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#1f2937" } },
+        yAxis: { type: "value", minInterval: 1, axisLabel: { color: "#1f2937", formatter: formatNumber } },
         series: [{ name: spec.series, type: "bar", data: spec.values, itemStyle: { color: "#0b4fa3" },
-                   label: { show: true, position: "top", color: "#1f2937" }, barMaxWidth: 56 }]
+                   label: { show: true, position: "top", color: "#1f2937",
+                            formatter: function (p) { return formatNumber(p.value); } },
+                   barMaxWidth: 56 }]
       });
       el.setAttribute("data-drawn", "1");
       window.addEventListener("resize", function () { chart.resize(); });
