@@ -459,11 +459,10 @@ def test_import_result_lists_each_problem_and_writes_nothing(world: World) -> No
     report = client.get("/users/import/problems.csv")
     assert report["Content-Type"] == "text/csv; charset=utf-8"
     assert report.content.decode("utf-8-sig").splitlines() == [
-        "แถว / row,คอลัมน์ / column,รหัส / code,ข้อความ (ไทย),message (English)",
-        "3,อีเมล,email_invalid,ไฟล์ users.csv แถว 3 คอลัมน์ อีเมล: อีเมล 'bad@' ไม่ถูกต้อง,"
-        "\"file users.csv, row 3, column อีเมล: 'bad@' is not a valid e-mail address\"",
-        "4,รหัสหน่วยงาน,unit_unknown,ไฟล์ users.csv แถว 4 คอลัมน์ รหัสหน่วยงาน: ไม่พบหน่วยงานรหัส '1050000001',"
-        "\"file users.csv, row 4, column รหัสหน่วยงาน: No unit with the code '1050000001'\"",
+        "แถว / row,คอลัมน์ / column,รหัสปัญหา / problem code,ข้อความ (ไทย) / message (Thai),"
+        "ข้อความ (อังกฤษ) / message (English)",
+        "3,อีเมล,email_invalid,อีเมล 'bad@' ไม่ถูกต้อง,'bad@' is not a valid e-mail address",
+        "4,รหัสหน่วยงาน,unit_unknown,ไม่พบหน่วยงานรหัส '1050000001',No unit with the code '1050000001'",
     ]
 
 

@@ -7,8 +7,7 @@ actor's scope raise :class:`NotFoundOrNoAccess` and answer 404 exactly like unkn
 
 from __future__ import annotations
 
-import csv
-import io
+import dataclasses
 from typing import Any
 
 import segno
@@ -29,11 +28,12 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, PermissionDenied, SuksaError
+from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, PermissionDenied, Problem, SuksaError
 from suksa.core.i18n import bi
 from suksa.core.models import OrgUnit
 from suksa.core.policy import ROLE_LABELS, Perm
 from suksa.core.selectors import units_visible_to
+from suksa.core.tabular import problems_csv
 from suksa.domains.accounts import services, two_factor
 from suksa.domains.accounts.models import User
 from suksa.domains.accounts.selectors import (
@@ -593,7 +593,7 @@ def users_import(request: HttpRequest) -> HttpResponse:
                     "web/accounts/import_upload.html",
                     {"form": form, "columns": services.IMPORT_COLUMNS},
                 )
-            request.session[IMPORT_REPORT_SESSION_KEY] = report.as_dict()
+            request.session[IMPORT_REPORT_SESSION_KEY] = [dataclasses.asdict(p) for p in report.problems]
             return render(request, "web/accounts/import_result.html", {"report": report})
     columns = services.IMPORT_COLUMNS
     return render(request, "web/accounts/import_upload.html", {"form": form, "columns": columns})
@@ -603,15 +603,11 @@ def users_import(request: HttpRequest) -> HttpResponse:
 def users_import_errors_csv(request: HttpRequest) -> HttpResponse:
     """The problems of the last import in this session, as a CSV (UTF-8 with BOM for Excel)."""
     _require(request, Perm.USER_MANAGE)
-    report = request.session.get(IMPORT_REPORT_SESSION_KEY)
-    if report is None:
+    problems = request.session.get(IMPORT_REPORT_SESSION_KEY)
+    if problems is None:
         raise Http404
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["แถว / row", "คอลัมน์ / column", "รหัส / code", "ข้อความ (ไทย)", "message (English)"])
-    for p in report["problems"]:
-        writer.writerow([p["row"] or "", p["column"] or "", p["code"], p["message_th"], p["message_en"]])
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    content = problems_csv(Problem(**p) for p in problems)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="users-import-problems.csv"'
     return _no_store(response)
 
