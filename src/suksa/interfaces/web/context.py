@@ -116,6 +116,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
             "search_url": maybe_reverse("web:org_search"),
             "home_url": maybe_reverse("web:home") or "/",
             "logout_url": maybe_reverse("web:logout") if actor.is_authenticated else None,
+            "password_change_url": maybe_reverse("web:password_change") if actor.is_authenticated else None,
             "login_url": maybe_reverse("web:login"),
             "set_language_url": maybe_reverse("set_language"),
         }

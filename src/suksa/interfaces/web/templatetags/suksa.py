@@ -145,3 +145,17 @@ def audit_changes(changes: object) -> SafeString:
             full,
         )
     return html
+
+
+@register.filter
+def choice_label(label: str) -> str:
+    """A model choice label written ``"ไทย / English"``, in the active language."""
+    th, sep, en = str(label).partition(" / ")
+    return pick(th, en) if sep else th
+
+
+@register.filter
+def path_code(path: str) -> str:
+    """The code of the unit at the end of a materialised path (``/OBEC/R01/11201/`` → ``11201``)."""
+    parts = [p for p in (path or "").split("/") if p]
+    return parts[-1] if parts else ""

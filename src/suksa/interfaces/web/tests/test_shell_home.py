@@ -215,3 +215,21 @@ def test_the_shell_context_is_safe_without_an_actor_on_the_request() -> None:
     assert context["is_authenticated"] is False
     assert context["nav"] == []
     assert context["language"] == "th"
+
+
+def test_national_home_lists_regions_in_numeric_order(world):
+    """Region 10 comes after region 2, as in the org browser (not in plain string order)."""
+    from tests.factories import make_unit
+
+    make_unit("region", "R10", "เขตตรวจราชการที่ 10", world.nation)
+    client = Client()
+    client.force_login(world.user("executive"))
+    html = client.get("/").content.decode()
+    positions = [html.index(f">เขตตรวจราชการที่ {n}<") for n in (1, 2, 10)]
+    assert positions == sorted(positions)
+
+
+def test_signed_in_users_find_the_change_password_link(world):
+    client = Client()
+    client.force_login(world.user("teacher_a1_1"))
+    assert 'href="/account/password/">เปลี่ยนรหัสผ่าน</a>' in client.get("/").content.decode()

@@ -57,7 +57,10 @@ class AuditFilterForm(StyledForm):
     action = forms.ChoiceField(
         label=bi("การกระทำ", "Action"),
         required=False,
-        choices=[("", bi("— ทั้งหมด —", "— all —")), *AuditEntry.Action.choices],
+        choices=[
+            ("", bi("— ทั้งหมด —", "— all —")),
+            *((v, bi(*str(label).split(" / ", 1))) for v, label in AuditEntry.Action.choices),
+        ],
     )
     object_type = forms.CharField(label=bi("ประเภทข้อมูล", "Object type"), required=False, max_length=100)
     unit_code = forms.CharField(label=bi("รหัสหน่วยงาน", "Unit code"), required=False, max_length=20)

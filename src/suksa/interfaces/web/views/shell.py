@@ -24,7 +24,14 @@ from suksa.core.models import OrgUnit
 from suksa.core.policy import Actor, Perm, Role
 from suksa.domains.accounts import services as accounts_services
 from suksa.interfaces.web.context import first_url, request_actor
-from suksa.interfaces.web.views.org import KIND_LABELS, UnitSummary, school_context, unit_summary, unit_url
+from suksa.interfaces.web.views.org import (
+    KIND_LABELS,
+    UnitSummary,
+    school_context,
+    sort_rows,
+    unit_summary,
+    unit_url,
+)
 
 # A home page shows at most this many scope roots in full (each costs two queries); the rest are links.
 MAX_PANELS = 3
@@ -102,6 +109,8 @@ def _panels(actor: Actor) -> tuple[list[Panel], list[OrgUnit]]:
                 panel.edit_url = reverse("web:school_edit", args=[unit.code])
         else:
             summary = unit_summary(actor, unit)
+            # Thai dictionary order with numbers by value, as in the org browser ("ที่ 2" before "ที่ 10").
+            summary.children = sort_rows(summary.children, "name", "asc")
             panel.more_rows = max(0, len(summary.children) - MAX_HOME_ROWS)
             summary.children = summary.children[:MAX_HOME_ROWS]
             panel.summary = summary
