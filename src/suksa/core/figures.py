@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce
 
 from suksa.core import selectors
 from suksa.core.errors import NotFoundOrNoAccess
+from suksa.core.lookups import subtree_q
 from suksa.core.models import OrgUnit, School
 from suksa.core.models.orgunits import GRADE_ORDER, LEVEL_TYPE_LABELS
 from suksa.core.policy import Actor
@@ -212,10 +213,7 @@ AGGREGATES = {
 
 
 def _under(unit: OrgUnit, path_field: str = "unit__path") -> Q:
-    if unit.parent_id is None:
-        # The root's subtree is the whole table: a plain scan beats walking the path index.
-        return Q(**{f"{path_field}__startswith": unit.path})
-    return Q(**{f"{path_field}__under": unit.path})
+    return subtree_q(unit.path, path_field)
 
 
 def _require_full_view(actor: Actor, unit: OrgUnit) -> None:

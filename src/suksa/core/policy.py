@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from django.db.models import Q
 
+from suksa.core.lookups import subtree_q
+
 
 class Role(StrEnum):
     NATIONAL_EXECUTIVE = "national_executive"
@@ -143,7 +145,7 @@ class Actor:
             return Q(pk__in=[])
         q = Q()
         for p in paths:
-            q |= Q(**{f"{path_field}__under": p})
+            q |= subtree_q(p, path_field)
         return q
 
     def ancestor_paths(self, perm: Perm = Perm.ORG_VIEW) -> set[str]:
