@@ -29,7 +29,7 @@ import csv
 import io
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from suksa.core import audit
 from suksa.core.errors import InvalidInput, Problem
@@ -68,6 +68,29 @@ def orgunits_import(
     report.problems = [p for r in importer.recs for p in r.problems]
     if report.problems and not keep_valid:
         return report
+    try:
+        _write(importer, actor, report, filename)
+    except IntegrityError:
+        # Another import or edit created or changed one of these codes after this one read the
+        # database: the whole write rolled back, so say so instead of failing with a server error.
+        report.created = report.updated = report.unchanged = 0
+        report.problems = [
+            *report.problems,
+            Problem(
+                code="concurrent_change",
+                th="มีการเพิ่มหรือแก้ไขหน่วยงานเดียวกันจากที่อื่นในเวลาเดียวกัน จึงไม่ได้บันทึกข้อมูลใด ๆ กรุณานำเข้าอีกครั้ง",
+                en="The same units were added or changed elsewhere at the same time, so nothing was "
+                "written; please import the file again",
+                file=filename,
+            ),
+        ]
+        return report
+    report.committed = True
+    report.kept_valid_rows = bool(report.problems)
+    return report
+
+
+def _write(importer: Importer, actor: Actor, report: ImportReport, filename: str) -> None:
     with transaction.atomic():
         importer.write()
         if report.created or report.updated:
@@ -87,9 +110,6 @@ def orgunits_import(
                     "rejected_rows": report.rejected_rows,
                 },
             )
-    report.committed = True
-    report.kept_valid_rows = bool(report.problems)
-    return report
 
 
 def error_report_csv(report: ImportReport) -> bytes:

@@ -521,3 +521,28 @@ def test_the_template_imports_into_the_world(world) -> None:
     report = orgunits_import(actor=SYSTEM, file=io.BytesIO(data), filename="template.csv")
     assert where(report) == []
     assert report.committed
+
+
+def test_a_concurrent_writer_makes_the_import_roll_back_with_a_bilingual_problem(world) -> None:
+    """Between the import's read and its write, someone else creates one of the file's codes."""
+    from tests.factories import make_esa
+
+    rows = [region("R03"), esa("11202", parent_code="R01")]
+    units_before = OrgUnit.objects.count()
+    audits_before = AuditEntry.objects.count()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "write" and done == 1:  # after the region batch, before the ESA batch
+            make_esa("11202", "สพท. ที่อีกผู้ใช้หนึ่งสร้าง", world.region_1, "primary", "12", 2)
+
+    report = orgunits_import(
+        actor=SYSTEM, file=io.BytesIO(csv_bytes(rows)), filename="race.csv", progress=progress
+    )
+
+    assert report.committed is False
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    assert [p.code for p in report.problems] == ["concurrent_change"]
+    assert "ไม่ได้บันทึกข้อมูลใด ๆ" in report.problems[0].th
+    assert "nothing was written" in report.problems[0].en
+    assert OrgUnit.objects.count() == units_before
+    assert AuditEntry.objects.count() == audits_before
