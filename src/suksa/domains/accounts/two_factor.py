@@ -11,6 +11,7 @@ from __future__ import annotations
 from base64 import b32encode
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from suksa.core import audit
@@ -75,8 +76,27 @@ def totp_enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> TOTPDev
     return device
 
 
+def _throttled(device: TOTPDevice) -> InvalidInput | None:
+    """django-otp refuses every code for a while after a wrong one; say so instead of 'wrong'."""
+    allowed, details = device.verify_is_allowed()
+    if allowed:
+        return None
+    locked_until = (details or {}).get("locked_until")
+    seconds = max(1, int((locked_until - timezone.now()).total_seconds()) + 1) if locked_until else 0
+    wait_th = f"อีก {seconds} วินาที" if seconds else "สักครู่"
+    wait_en = f"{seconds} seconds" if seconds else "a moment"
+    return InvalidInput.single(  # type: ignore[return-value]
+        "otp_throttled",
+        f"กรอกรหัสผิดหลายครั้ง ระบบพักการตรวจรหัสไว้ชั่วคราว กรุณารอ{wait_th}แล้วกรอกรหัสปัจจุบันจากแอป",
+        f"Too many wrong codes: checking is paused; wait {wait_en}, then enter the current code from your app",
+        field="token",
+    )
+
+
 def totp_verify(*, user: User, token: str) -> TOTPDevice:
     device = confirmed_device(user)
+    if device is not None and (paused := _throttled(device)) is not None:
+        raise paused
     if device is None or not device.verify_token(token.strip()):
         raise _wrong_code()
     return device
