@@ -73,5 +73,19 @@ def unit_search(actor: Actor, query: str, kind: str | None = None, limit: int = 
     if not terms:
         return qs.none()
     for term in terms:
-        qs = qs.filter(search_text__contains=term)
+        qs = qs.filter(_term_q(term))
     return qs.select_related("parent").order_by("path")[:limit]
+
+
+def _term_q(term: str) -> Q:
+    """A word matches anywhere; a number matches a whole number in a name (an area number) or,
+    from four digits on, the start of a code.
+
+    Otherwise "นนทบุรี เขต 2" would also find เขต 1, whose code 11201 contains a 2, and every
+    secondary ESA, whose code starts with 2. The search key is "code | name_th | name_en", so a
+    whole number in a name has a space on both sides or ends the key.
+    """
+    if not term.isdigit():
+        return Q(search_text__contains=term)
+    q = Q(search_text__contains=f" {term} ") | Q(search_text__endswith=f" {term}")
+    return q | Q(search_text__startswith=term) if len(term) >= 4 else q

@@ -56,3 +56,17 @@ def test_unit_search_is_scoped(world) -> None:
     assert codes(unit_search(officer, "บ้าน")) == ["1012000001"]
     assert codes(unit_search(officer, "แม่ริม")) == []
     assert codes(unit_search(actor_for(world.user("nobody")), "บ้าน")) == []
+
+
+@pytest.mark.django_db
+def test_a_number_in_a_search_matches_an_area_number_or_a_code_prefix_not_digits_inside_codes(world):
+    from suksa.core.selectors import unit_search
+    from suksa.domains.accounts.actors import actor_for
+    from tests.factories import make_esa
+
+    make_esa("11202", "สำนักงานเขตพื้นที่การศึกษาประถมศึกษานนทบุรี เขต 2", world.region_1, "primary", "12", 2)
+    actor = actor_for(world.user("executive"))
+    assert [u.code for u in unit_search(actor, "นนทบุรี เขต 2")] == ["11202"]
+    assert [u.code for u in unit_search(actor, "นนทบุรี เขต 1")] == ["11201"]
+    assert [u.code for u in unit_search(actor, "1050")] == ["1050000001"]
+    assert [u.code for u in unit_search(actor, "1012000002")] == ["1012000002"]
