@@ -24,7 +24,7 @@ from django.urls import path
 from django.utils import timezone
 
 from suksa.core import audit
-from suksa.core.audit_selectors import audit_entries_visible_to
+from suksa.core.audit_selectors import audit_entries_visible_to, audit_object_types
 from suksa.core.dates import format_be
 from suksa.core.i18n import bi, current_language
 from suksa.core.models import AuditEntry
@@ -49,6 +49,18 @@ EXPORT_HEADERS = [
 ]
 
 
+OBJECT_TYPE_LABELS = {
+    "accounts.user": ("ผู้ใช้", "User"),
+    "accounts.roleassignment": ("การมอบหมายบทบาท", "Role assignment"),
+    "accounts.session": ("การเข้าสู่ระบบ", "Sign-in session"),
+    "accounts.totp_device": ("อุปกรณ์ยืนยันตัวตนสองขั้นตอน", "Two-factor device"),
+    "core.orgunit": ("หน่วยงาน", "Org unit"),
+    "core.school": ("ข้อมูลโรงเรียน", "School profile"),
+    "core.auditentry": ("บันทึกการใช้งาน (ส่งออก)", "Audit log (export)"),
+    "demo.nation": ("ข้อมูลสาธิต", "Demo data"),
+}
+
+
 class AuditFilterForm(StyledForm):
     # Typed in the Buddhist Era (21/11/2569); the export links repeat the same query string.
     date_from = BEDateField(label=bi("ตั้งแต่วันที่ (พ.ศ.)", "From (BE)"), required=False)
@@ -62,8 +74,17 @@ class AuditFilterForm(StyledForm):
             *((v, bi(*str(label).split(" / ", 1))) for v, label in AuditEntry.Action.choices),
         ],
     )
-    object_type = forms.CharField(label=bi("ประเภทข้อมูล", "Object type"), required=False, max_length=100)
+    object_type = forms.ChoiceField(label=bi("ประเภทข้อมูล", "Object type"), required=False)
     unit_code = forms.CharField(label=bi("รหัสหน่วยงาน", "Unit code"), required=False, max_length=20)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the types present in the actor's part of the log, named for people, not code.
+        types = sorted(audit_object_types(actor))
+        self.fields["object_type"].choices = [  # type: ignore[attr-defined]
+            ("", bi("— ทั้งหมด —", "— all —")),
+            *((t, bi(*OBJECT_TYPE_LABELS[t]) if t in OBJECT_TYPE_LABELS else t) for t in types),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -78,7 +99,7 @@ def _filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
     actor: Actor = request.actor  # type: ignore[attr-defined]
     if not actor.can_anywhere(Perm.AUDIT_VIEW):
         raise DjangoPermissionDenied
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, actor=actor)
     filters = {k: v for k, v in form.cleaned_data.items() if v} if form.is_valid() else {}
     return form, filters
 

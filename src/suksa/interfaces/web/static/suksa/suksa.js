@@ -46,3 +46,11 @@
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
   document.addEventListener("htmx:afterSwap", function (event) { drawCharts(event.target); });
 })();
+
+// Forms that change something hard to undo ask first (data-confirm holds the question).
+document.addEventListener("submit", function (event) {
+  var question = event.target && event.target.getAttribute && event.target.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
