@@ -24,8 +24,12 @@ def test_action_label_and_unit_code_follow_the_language(world):
 
 
 def test_object_type_filter_offers_the_types_in_the_actors_part_of_the_log(world):
-    audit.record(actor=SYSTEM, action="update", object_type="core.school", object_id="1", unit_path="/OBEC/R01/11201/")
-    audit.record(actor=SYSTEM, action="update", object_type="accounts.user", object_id="2", unit_path="/OBEC/R02/")
+    audit.record(
+        actor=SYSTEM, action="update", object_type="core.school", object_id="1", unit_path="/OBEC/R01/11201/"
+    )
+    audit.record(
+        actor=SYSTEM, action="update", object_type="accounts.user", object_id="2", unit_path="/OBEC/R02/"
+    )
     client = Client()
     client.force_login(world.user("dpo_a1"))  # audit.view on esa_a1 only
     html = client.get("/audit/").content.decode()
