@@ -382,8 +382,9 @@ def _render_detail(
     return render(request, "web/accounts/user_detail.html", context, status=status)
 
 
-class UserCreateForm(StyledForm):
-    username = forms.CharField(label=bi("ชื่อผู้ใช้", "Username"), max_length=150, error_messages=REQUIRED)
+class PersonForm(StyledForm):
+    """The name and contact fields that creating and editing a user share."""
+
     title_th = forms.CharField(label=bi("คำนำหน้า", "Title (Thai)"), max_length=30, required=False)
     first_name_th = forms.CharField(
         label=bi("ชื่อ (ไทย)", "First name (Thai)"), max_length=150, error_messages=REQUIRED
@@ -399,6 +400,11 @@ class UserCreateForm(StyledForm):
     )
     email = forms.CharField(label=bi("อีเมล", "E-mail"), max_length=254, required=False)
     phone = forms.CharField(label=bi("โทรศัพท์", "Phone"), max_length=30, required=False)
+
+
+class UserCreateForm(PersonForm):
+    field_order = ["username"]  # first, before the inherited name fields
+    username = forms.CharField(label=bi("ชื่อผู้ใช้", "Username"), max_length=150, error_messages=REQUIRED)
     role = forms.ChoiceField(
         label=bi("บทบาทแรก", "First role"), choices=_role_choices(), error_messages=REQUIRED
     )
@@ -454,22 +460,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accounts/user_create.html", {"form": form})
 
 
-class UserEditForm(StyledForm):
-    title_th = forms.CharField(label=bi("คำนำหน้า", "Title (Thai)"), max_length=30, required=False)
-    first_name_th = forms.CharField(
-        label=bi("ชื่อ (ไทย)", "First name (Thai)"), max_length=150, error_messages=REQUIRED
-    )
-    last_name_th = forms.CharField(
-        label=bi("นามสกุล (ไทย)", "Last name (Thai)"), max_length=150, error_messages=REQUIRED
-    )
-    first_name_en = forms.CharField(
-        label=bi("ชื่อ (อังกฤษ)", "First name (English)"), max_length=150, required=False
-    )
-    last_name_en = forms.CharField(
-        label=bi("นามสกุล (อังกฤษ)", "Last name (English)"), max_length=150, required=False
-    )
-    email = forms.CharField(label=bi("อีเมล", "E-mail"), max_length=254, required=False)
-    phone = forms.CharField(label=bi("โทรศัพท์", "Phone"), max_length=30, required=False)
+class UserEditForm(PersonForm):
     preferred_language = forms.ChoiceField(
         label=bi("ภาษาที่ใช้", "Language"), choices=[("th", "ไทย"), ("en", "English")]
     )
