@@ -23,12 +23,13 @@ to the regions in Python for the nation (245 rows, not 29,000).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from suksa.core import selectors
@@ -69,6 +70,14 @@ def _zero_levels() -> Mapping[str, int]:
     return _counts(LEVEL_TYPE_LABELS)
 
 
+def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return min(a, b) if a and b else a or b
+
+
+def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return max(a, b) if a and b else a or b
+
+
 @dataclass(frozen=True)
 class Figures:
     """Aggregate counts over a set of schools; ratios and shares are derived, never stored."""
@@ -81,6 +90,10 @@ class Figures:
     urban: int = 0
     bands: Mapping[str, int] = field(default_factory=_zero_bands)
     levels: Mapping[str, int] = field(default_factory=_zero_levels)
+    # The period the counts describe: the earliest and latest "counts as of" date among the schools
+    # (one census date when every school has reported the same round).
+    as_of_first: dt.date | None = None
+    as_of_last: dt.date | None = None
 
     def __post_init__(self) -> None:
         # Every band and level type is present (zero when none) and the mappings are read-only.
@@ -121,6 +134,8 @@ class Figures:
             urban=self.urban + other.urban,
             bands={k: self.bands[k] + other.bands[k] for k in SIZE_BAND_LABELS},
             levels={k: self.levels[k] + other.levels[k] for k in LEVEL_TYPE_LABELS},
+            as_of_first=_earlier(self.as_of_first, other.as_of_first),
+            as_of_last=_later(self.as_of_last, other.as_of_last),
         )
 
     @classmethod
@@ -146,6 +161,8 @@ class Figures:
                 LEVEL_TYPE_LABELS,
                 {"primary": primary, "expanded": schools - primary - secondary, "secondary": secondary},
             ),
+            as_of_first=row["as_of_first"],
+            as_of_last=row["as_of_last"],
         )
 
     @classmethod
@@ -161,6 +178,8 @@ class Figures:
             urban=int(school.area_type == School.AreaType.URBAN),
             bands=_counts(SIZE_BAND_LABELS, bands),
             levels=_counts(LEVEL_TYPE_LABELS, {school.level_type: 1}),
+            as_of_first=school.counts_as_of,
+            as_of_last=school.counts_as_of,
         )
 
     def band_rows(self) -> list[tuple[str, tuple[str, str], int]]:
@@ -201,6 +220,8 @@ class UnitFigures:
 # One grouped pass over the schools computes every figure (conditional aggregation).
 AGGREGATES = {
     "n_schools": Count("pk"),
+    "as_of_first": Min("counts_as_of"),
+    "as_of_last": Max("counts_as_of"),
     "n_students": Coalesce(Sum("student_count"), 0),
     "n_teachers": Coalesce(Sum("teacher_count"), 0),
     "n_classrooms": Coalesce(Sum("classroom_count"), 0),
@@ -247,14 +268,12 @@ def figures_by_child(actor: Actor, unit: OrgUnit) -> dict[int, Figures]:
         # Active ESAs only, so that a region's row equals the total on the region's own page.
         esas = OrgUnit.objects.filter(parent__parent_id=unit.pk, kind=OrgUnit.Kind.ESA, is_active=True)
         region_of = dict(esas.values_list("pk", "parent_id"))
-        sums: dict[int, dict[str, int]] = {}
+        by_region: dict[int, Figures] = {}
         for row in rows:
             region_id = region_of.get(row["unit__parent_id"])
             if region_id is not None:
-                acc = sums.setdefault(region_id, dict.fromkeys(AGGREGATES, 0))
-                for key in AGGREGATES:
-                    acc[key] += row[key]
-        return {region_id: Figures.from_row(acc) for region_id, acc in sums.items()}
+                by_region[region_id] = by_region.get(region_id, EMPTY) + Figures.from_row(row)
+        return by_region
     return {}
 
 

@@ -241,3 +241,25 @@ def test_bigger_world_adds_up(world: World) -> None:
     assert numbers(nation.figures) == (64, students, teachers, 32 + 60 * 8, 2 + 2, 0)
     assert nation.figures == Figures.total(c.figures for c in nation.children if c.figures is not None)
     assert figures.SMALL_SCHOOL_MAX == 120
+
+
+def test_figures_carry_the_period_their_counts_describe(world) -> None:
+    import datetime as dt
+
+    from suksa.core.models import School
+
+    School.objects.update(counts_as_of=dt.date(2026, 6, 10))
+    School.objects.filter(unit=world.school_b1_1).update(counts_as_of=dt.date(2025, 11, 10))
+    actor = actor_for(world.user("executive"))
+
+    nation = unit_figures(actor, world.nation).figures
+    assert nation is not None
+    assert (nation.as_of_first, nation.as_of_last) == (dt.date(2025, 11, 10), dt.date(2026, 6, 10))
+    region_1 = unit_figures(actor, world.region_1).figures
+    assert region_1 is not None
+    assert (region_1.as_of_first, region_1.as_of_last) == (dt.date(2026, 6, 10), dt.date(2026, 6, 10))
+    by_region = {c.unit.code: c.figures for c in unit_figures(actor, world.nation).children}
+    assert [(f.as_of_first, f.as_of_last) for code in ("R01", "R02") if (f := by_region[code])] == [
+        (dt.date(2026, 6, 10), dt.date(2026, 6, 10)),
+        (dt.date(2025, 11, 10), dt.date(2025, 11, 10)),
+    ]

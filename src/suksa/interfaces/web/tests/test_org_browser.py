@@ -231,3 +231,20 @@ def test_numbers_in_names_sort_numerically(world: World) -> None:
     make_unit("region", "R10", "เขตตรวจราชการที่ 10", world.nation)
     response = client_for(world, "executive").get(f"/org/{NATION}/")
     assert [r.unit.code for r in response.context["summary"].children] == [REGION_1, REGION_2, "R10"]
+
+
+def test_figures_say_which_census_they_come_from(world):
+    import datetime as dt
+
+    from django.test import Client
+
+    from suksa.core.models import School
+
+    client = Client()
+    client.force_login(world.user("executive"))
+    assert "ยังไม่มีข้อมูล" in client.get("/org/R01/").content.decode()
+    School.objects.update(counts_as_of=dt.date(2026, 6, 10))
+    assert "ข้อมูล ณ วันที่\n  10 มิ.ย. 2569</p>" in client.get("/org/R01/").content.decode()
+    School.objects.filter(unit=world.school_b1_1).update(counts_as_of=dt.date(2025, 11, 10))
+    html = client.get("/org/OBEC/").content.decode()
+    assert "10 พ.ย. 2568 – 10 มิ.ย. 2569 (โรงเรียนรายงานต่างรอบกัน)" in html
