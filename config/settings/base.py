@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "axes",
     "suksa.core",
     "suksa.domains.accounts",
+    "suksa.domains.students",
     "suksa.interfaces.api",
     "suksa.interfaces.web",
     "suksa.interfaces.cli",

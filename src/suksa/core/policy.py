@@ -70,22 +70,41 @@ class Perm(StrEnum):
     USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - a permission name, not a secret
     AUDIT_VIEW = "audit.view"  # read and export the audit log
     SENSITIVE_READ = "sensitive.read"  # read sensitive personal data (audited)
+    STUDENT_VIEW = "student.view"  # see learners' records (names, IDs, enrolments) in scope
+    ROOM_VIEW = "room.view"  # see the learners of one's own homerooms only (teachers)
+    STUDENT_EDIT = "student.edit"  # register, enrol, transfer, year-end, import learners
+    ATTENDANCE_RECORD = "attendance.record"  # mark attendance (teachers: their own rooms)
+    CENSUS_CERTIFY = "census.certify"  # take and certify the school's census return
+    CENSUS_ACKNOWLEDGE = "census.acknowledge"  # acknowledge schools' certified returns (ESA)
+    CENSUS_CLOSE = "census.close"  # open and close census rounds, amend after closing (nation)
+    DUPLICATE_RESOLVE = "student.resolve_duplicate"  # resolve one-person-two-schools claims
+    INDICATOR_COMPUTE = "indicator.compute"  # recompute stored indicator values
 
 
 _EVERYONE = frozenset(Role)
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {role: frozenset({Perm.ORG_VIEW}) for role in _EVERYONE}
 ROLE_PERMS[Role.SCHOOL_DIRECTOR] |= {
-    Perm.SCHOOL_EDIT,
-    Perm.USER_VIEW,
-    Perm.USER_RESET_PASSWORD,
-    Perm.SENSITIVE_READ,
-}
-ROLE_PERMS[Role.SCHOOL_STAFF] |= {Perm.SCHOOL_EDIT}
-ROLE_PERMS[Role.ESA_DIRECTOR] |= {Perm.USER_VIEW, Perm.USER_RESET_PASSWORD}
+    Perm.SCHOOL_EDIT, Perm.USER_VIEW, Perm.USER_RESET_PASSWORD, Perm.SENSITIVE_READ,
+    Perm.STUDENT_VIEW, Perm.STUDENT_EDIT, Perm.ATTENDANCE_RECORD, Perm.CENSUS_CERTIFY,
+}  # fmt: skip
+ROLE_PERMS[Role.SCHOOL_STAFF] |= {
+    Perm.SCHOOL_EDIT, Perm.SENSITIVE_READ, Perm.STUDENT_VIEW, Perm.STUDENT_EDIT, Perm.ATTENDANCE_RECORD,
+}  # fmt: skip
+# A teacher sees and marks only the rooms they are homeroom teacher of (selectors narrow it).
+ROLE_PERMS[Role.TEACHER] |= {Perm.ROOM_VIEW, Perm.ATTENDANCE_RECORD}
+# ESA staff are the named roles that see learners' records of their schools (for transfers,
+# duplicate claims and census checks); executives, inspectors and M&E see aggregates only.
+ROLE_PERMS[Role.ESA_DIRECTOR] |= {
+    Perm.USER_VIEW, Perm.USER_RESET_PASSWORD, Perm.STUDENT_VIEW, Perm.CENSUS_ACKNOWLEDGE, Perm.DUPLICATE_RESOLVE,
+}  # fmt: skip
+ROLE_PERMS[Role.ESA_OFFICER] |= {Perm.STUDENT_VIEW, Perm.CENSUS_ACKNOWLEDGE, Perm.DUPLICATE_RESOLVE}
+ROLE_PERMS[Role.NATIONAL_ME_OFFICER] |= {Perm.CENSUS_CLOSE, Perm.INDICATOR_COMPUTE}
 ROLE_PERMS[Role.DPO] |= {Perm.AUDIT_VIEW, Perm.USER_VIEW}
+# System administrators run imports and recomputations; they never read sensitive data.
 ROLE_PERMS[Role.SYSADMIN] |= {
     Perm.ORG_MANAGE, Perm.SCHOOL_EDIT, Perm.USER_VIEW, Perm.USER_MANAGE, Perm.USER_RESET_PASSWORD,
-    Perm.AUDIT_VIEW,
+    Perm.AUDIT_VIEW, Perm.STUDENT_VIEW, Perm.STUDENT_EDIT, Perm.CENSUS_CLOSE, Perm.DUPLICATE_RESOLVE,
+    Perm.INDICATOR_COMPUTE,
 }  # fmt: skip
 
 

@@ -1,8 +1,10 @@
-"""Core models: the org tree, geography, calendars and the audit log."""
+"""Core models: the org tree, geography, calendars, the audit log, indicator values and jobs."""
 
 from suksa.core.models.audit import AuditEntry
 from suksa.core.models.calendars import AcademicYear, CensusDate, FiscalYear, Semester
 from suksa.core.models.geography import District, Province, Subdistrict
+from suksa.core.models.indicators import IndicatorValue
+from suksa.core.models.jobs import Job
 from suksa.core.models.orgunits import EsaProfile, OrgUnit, School, SizeBandRule
 
 __all__ = [
@@ -12,6 +14,8 @@ __all__ = [
     "District",
     "EsaProfile",
     "FiscalYear",
+    "IndicatorValue",
+    "Job",
     "OrgUnit",
     "Province",
     "School",

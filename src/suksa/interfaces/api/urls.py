@@ -6,10 +6,18 @@ catch-all that answers unknown API paths with the bilingual 404 body.
 """
 
 from suksa.interfaces.api.views import accounts, audit, imports, org, schema
+from suksa.interfaces.api.views.students import attendance, census, enrolment, indicators, registry
+from suksa.interfaces.api.views.students import imports as student_imports
 
 app_name = "api"
 urlpatterns = [
     *imports.urlpatterns,
+    *student_imports.urlpatterns,
+    *registry.urlpatterns,
+    *enrolment.urlpatterns,
+    *attendance.urlpatterns,
+    *census.urlpatterns,
+    *indicators.urlpatterns,
     *org.urlpatterns,
     *accounts.urlpatterns,
     *audit.urlpatterns,

@@ -1,6 +1,8 @@
 """The web shell's URL map: one module of views per area, each exporting ``urlpatterns``."""
 
 from suksa.interfaces.web.views import accounts, audit, imports, org, shell
+from suksa.interfaces.web.views.students import attendance, census, enrolment, indicators, registry
+from suksa.interfaces.web.views.students import imports as student_imports
 
 app_name = "web"
 urlpatterns = [
@@ -9,4 +11,10 @@ urlpatterns = [
     *accounts.urlpatterns,
     *audit.urlpatterns,
     *imports.urlpatterns,
+    *student_imports.urlpatterns,
+    *registry.urlpatterns,
+    *enrolment.urlpatterns,
+    *attendance.urlpatterns,
+    *census.urlpatterns,
+    *indicators.urlpatterns,
 ]

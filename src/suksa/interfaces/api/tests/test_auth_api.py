@@ -128,6 +128,10 @@ def test_me_lists_roles_and_scopes(client_as: Client) -> None:
         "user.view": ["1012000001"],
         "user.reset_password": ["1012000001"],
         "sensitive.read": ["1012000001"],
+        "student.view": ["1012000001"],
+        "student.edit": ["1012000001"],
+        "attendance.record": ["1012000001"],
+        "census.certify": ["1012000001"],
     }
     assert body["needs_two_factor"] is False
 

@@ -1,0 +1,1 @@
+"""Students REST endpoints, one module per slice, each exporting ``urlpatterns``."""

@@ -1,0 +1,5 @@
+"""Students api: attendance (placeholder until the slice lands)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

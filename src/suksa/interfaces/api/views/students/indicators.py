@@ -1,0 +1,5 @@
+"""Students api: indicators (placeholder until the slice lands)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Students web pages, one module per slice, each exporting ``urlpatterns``."""
