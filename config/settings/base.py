@@ -123,6 +123,9 @@ AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
 
 SUKSA_ENFORCE_2FA = env.ENFORCE_2FA
+# Background jobs (imports, computations): False = a daemon thread in the web process after commit
+# (the embedded default) or the `suksa worker` command in production; tests run them inline.
+SUKSA_JOBS_INLINE = False
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

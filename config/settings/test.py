@@ -9,3 +9,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = str(DATA_DIR / "test.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in-memory
 AXES_ENABLED = True
+# Background jobs run synchronously in tests, so a test sees the job's result when the call returns.
+SUKSA_JOBS_INLINE = True

@@ -88,3 +88,31 @@ def test_only_sysadmin_manages_org_units() -> None:
     assert list(roles_with(Perm.ORG_MANAGE)) == [Role.SYSADMIN]
     assert SYSTEM.can(Perm.ORG_MANAGE, "/OBEC/R01/")
     assert not SYSTEM.is_authenticated
+
+
+# Who touches learners' records: the school, the named ESA roles, teachers for their own rooms;
+# executives, inspectors and M&E officers see aggregates only, and nobody outside the school reads
+# sensitive data.
+STUDENT_PERM_HOLDERS = {
+    Perm.STUDENT_VIEW: {
+        Role.SCHOOL_DIRECTOR,
+        Role.SCHOOL_STAFF,
+        Role.ESA_DIRECTOR,
+        Role.ESA_OFFICER,
+        Role.SYSADMIN,
+    },
+    Perm.ROOM_VIEW: {Role.TEACHER},
+    Perm.STUDENT_EDIT: {Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.SYSADMIN},
+    Perm.SENSITIVE_READ: {Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF},
+    Perm.ATTENDANCE_RECORD: {Role.SCHOOL_DIRECTOR, Role.SCHOOL_STAFF, Role.TEACHER},
+    Perm.CENSUS_CERTIFY: {Role.SCHOOL_DIRECTOR},
+    Perm.CENSUS_ACKNOWLEDGE: {Role.ESA_DIRECTOR, Role.ESA_OFFICER},
+    Perm.CENSUS_CLOSE: {Role.NATIONAL_ME_OFFICER, Role.SYSADMIN},
+    Perm.DUPLICATE_RESOLVE: {Role.ESA_DIRECTOR, Role.ESA_OFFICER, Role.SYSADMIN},
+    Perm.INDICATOR_COMPUTE: {Role.NATIONAL_ME_OFFICER, Role.SYSADMIN},
+}
+
+
+@pytest.mark.parametrize("perm", list(STUDENT_PERM_HOLDERS), ids=str)
+def test_student_permissions_are_held_by_exactly_these_roles(perm: Perm) -> None:
+    assert set(roles_with(perm)) == STUDENT_PERM_HOLDERS[perm]
