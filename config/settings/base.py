@@ -179,7 +179,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"GradeEnum": "suksa.core.models.School.Grade"},
+    "ENUM_NAME_OVERRIDES": {
+        "GradeEnum": "suksa.core.models.School.Grade",
+        "DropoutReasonEnum": "suksa.domains.students.models.choices.DropoutReason",
+        "EnrolmentStatusEnum": "suksa.domains.students.models.choices.EnrolmentStatus",
+        "TransferStatusEnum": "suksa.domains.students.models.Transfer.Status",
+        "DuplicateClaimStatusEnum": "suksa.domains.students.models.DuplicateClaim.Status",
+        "YearEndBatchStatusEnum": "suksa.domains.students.models.YearEndBatch.Status",
+        "CensusReturnStatusEnum": "suksa.domains.students.models.CensusReturn.Status",
+        "CensusRoundStatusEnum": "suksa.domains.students.models.CensusRound.Status",
+        "JobStatusEnum": "suksa.core.models.Job.Status",
+    },
 }
 
 EMAIL_BACKEND = env.EMAIL_URL or "django.core.mail.backends.console.EmailBackend"

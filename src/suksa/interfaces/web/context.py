@@ -48,10 +48,14 @@ def request_actor(request: HttpRequest) -> Actor:
 # (url names to try in order, Thai, English, permission needed anywhere or None, url-name prefixes
 # that mark the item as the current page). Several names are tried because the areas' own modules
 # choose them (``web:user_list`` today; ``web:users`` was the name first agreed).
-_NAV: list[tuple[tuple[str, ...], str, str, Perm | None, tuple[str, ...]]] = [
+# (URL names tried in order, Thai, English, the permissions of which any one shows the item, the
+# URL-name prefixes that mark it active).
+_NAV: list[tuple[tuple[str, ...], str, str, Perm | tuple[Perm, ...] | None, tuple[str, ...]]] = [
     (("web:home",), "หน้าหลัก", "Home", None, ("home",)),
     (("web:org_root",), "หน่วยงานและโรงเรียน", "Schools & offices", Perm.ORG_VIEW, ("org_root", "org_unit", "school")),
     (("web:org_search",), "ค้นหา", "Search", Perm.ORG_VIEW, ("org_search",)),
+    (("web:student_list",), "นักเรียน", "Students", (Perm.STUDENT_VIEW, Perm.ROOM_VIEW), ("student", "transfer", "classroom", "year_end", "duplicate")),
+    (("web:attendance_home",), "เวลาเรียน", "Attendance", Perm.ATTENDANCE_RECORD, ("attendance",)),
     (("web:users", "web:user_list"), "ผู้ใช้", "Users", Perm.USER_VIEW, ("user", "role_")),
     (("web:audit", "web:audit_list"), "บันทึกการใช้งาน", "Audit log", Perm.AUDIT_VIEW, ("audit",)),
     (("web:orgunit_import",), "นำเข้าหน่วยงาน", "Import org units", Perm.ORG_MANAGE, ("orgunit_import",)),
@@ -72,7 +76,8 @@ def nav_items(actor: Actor, current_url_name: str | None, language: str) -> list
         return items
     current = current_url_name or ""
     for names, th, en, perm, prefixes in _NAV:
-        if perm is not None and not actor.can_anywhere(perm):
+        perms = (perm,) if isinstance(perm, Perm) else perm
+        if perms is not None and not any(actor.can_anywhere(p) for p in perms):
             continue
         url = first_url(names)
         if url is None:

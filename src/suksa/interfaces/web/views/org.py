@@ -34,7 +34,7 @@ from suksa.core.models import OrgUnit, School
 from suksa.core.models.orgunits import LEVEL_TYPE_LABELS
 from suksa.core.policy import Actor, Perm
 from suksa.core.services import school_update_profile
-from suksa.interfaces.web.context import request_actor
+from suksa.interfaces.web.context import maybe_reverse, request_actor
 
 AREA_TYPE_LABELS: dict[str, tuple[str, str]] = {"urban": ("ในเมือง", "Urban"), "rural": ("ชนบท", "Rural")}
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -198,6 +198,48 @@ def org_root(request: HttpRequest) -> HttpResponse:
     return redirect(unit_url(unit))
 
 
+# Pages about one unit, by unit kind: (URL name, how the code is passed, Thai, English, the
+# permissions of which any one shows the link). Links to pages not installed are skipped.
+_UNIT_PAGES: dict[str, list[tuple[str, str, str, str, tuple[Perm, ...]]]] = {
+    "school": [
+        ("web:student_list", "?school", "ทะเบียนนักเรียน", "Register", (Perm.STUDENT_VIEW, Perm.ROOM_VIEW)),
+        ("web:classroom_list", "arg", "ห้องเรียน", "Rooms", (Perm.STUDENT_VIEW,)),
+        ("web:attendance_school", "arg", "เวลาเรียน", "Attendance", (Perm.ORG_VIEW,)),
+        ("web:census_school", "arg", "ข้อมูลนักเรียน ณ วันสำรวจ", "Census", (Perm.ORG_VIEW,)),
+        ("web:year_end", "arg", "เลื่อนชั้นสิ้นปี", "Year-end", (Perm.STUDENT_EDIT,)),
+        ("web:unit_indicators", "arg", "ตัวชี้วัด", "Indicators", (Perm.ORG_VIEW,)),
+        ("web:student_import", "", "นำเข้านักเรียน", "Import learners", (Perm.STUDENT_EDIT,)),
+    ],
+    "esa": [
+        ("web:census_esa", "arg", "สถานะการรับรองข้อมูลนักเรียน", "Census status", (Perm.ORG_VIEW,)),
+        ("web:attendance_overview", "?esa", "เวลาเรียนของโรงเรียน", "Schools' attendance", (Perm.ORG_VIEW,)),
+        ("web:unit_indicators", "arg", "ตัวชี้วัด", "Indicators", (Perm.ORG_VIEW,)),
+        ("web:duplicate_list", "", "ทะเบียนซ้ำซ้อน", "Duplicate claims", (Perm.DUPLICATE_RESOLVE,)),
+    ],
+    "region": [("web:unit_indicators", "arg", "ตัวชี้วัด", "Indicators", (Perm.ORG_VIEW,))],
+    "nation": [
+        ("web:unit_indicators", "arg", "ตัวชี้วัด", "Indicators", (Perm.ORG_VIEW,)),
+        ("web:census_rounds", "", "รอบการสำรวจข้อมูลนักเรียน", "Census rounds", (Perm.ORG_VIEW,)),
+    ],
+}
+
+
+def unit_pages(actor: Actor, unit: OrgUnit) -> list[tuple[str, str]]:
+    """(label, url) of the pages about ``unit`` the actor may open (students, census, indicators …)."""
+    language = current_language()
+    pages: list[tuple[str, str]] = []
+    for name, how, th, en, perms in _UNIT_PAGES.get(unit.kind, []):
+        if not any(actor.can(p, unit.path) for p in perms):
+            continue
+        url = maybe_reverse(name, unit.code) if how == "arg" else maybe_reverse(name)
+        if url is None:
+            continue
+        if how.startswith("?"):
+            url = f"{url}?{how[1:]}={unit.code}"
+        pages.append((pick(th, en, language), url))
+    return pages
+
+
 @login_required
 def org_unit(request: HttpRequest, code: str) -> HttpResponse:
     actor = request_actor(request)
@@ -216,6 +258,7 @@ def org_unit(request: HttpRequest, code: str) -> HttpResponse:
             "summary": summary,
             "kind_label": KIND_LABELS[unit.kind],
             "crumbs": breadcrumbs(unit),
+            "unit_pages": unit_pages(actor, unit),
             "sort": sort if sort in SORT_KEYS else "name",
             "dir": direction,
         },
@@ -274,6 +317,7 @@ def school_profile(request: HttpRequest, code: str) -> HttpResponse:
     context = school_context(school)
     context["crumbs"] = breadcrumbs(school.unit)
     context["can_edit"] = actor.can(Perm.SCHOOL_EDIT, school.unit.path)
+    context["unit_pages"] = unit_pages(actor, school.unit)
     return render(request, "web/school/profile.html", context)
 
 
