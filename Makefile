@@ -3,6 +3,10 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
 RUN := $(UV) run --frozen
 SCALE ?= national
+# Learner records for `make run` / `make demo`: none | tiny | province | national (empty = the
+# default: the scale, but province for SCALE=national).
+RECORDS ?=
+RECORDS_ARG = $(if $(RECORDS),--records $(RECORDS),)
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test test-fast test-browser check lint types imports migrations-check fmt \
@@ -18,7 +22,7 @@ install: $(UV) ## Install Python 3.11 dependencies from uv.lock into .venv
 	@$(UV) sync --frozen --quiet
 
 run: install ## Migrate, make the demo nation if absent, serve http://127.0.0.1:8000 and print the logins
-	@$(RUN) suksa run --scale $(SCALE)
+	@$(RUN) suksa run --scale $(SCALE) $(RECORDS_ARG)
 
 test: install ## Run the whole test suite (SQLite; PostgreSQL when DATABASE_URL is set)
 	@$(RUN) pytest -n 2 --dist loadgroup -q
@@ -48,8 +52,8 @@ fmt: install ## Format and autofix
 	@$(RUN) ruff format src config tests bench
 	@$(RUN) ruff check --fix src config tests bench
 
-demo: install ## Regenerate the demo nation (SCALE=tiny|province|national)
-	@$(RUN) suksa demo --scale $(SCALE) --replace
+demo: install ## Regenerate the demo nation (SCALE=tiny|province|national, RECORDS=none|tiny|province|national)
+	@$(RUN) suksa demo --scale $(SCALE) $(RECORDS_ARG) --replace
 
 demo-national: ## Generate the national-scale demo (≈29,000 schools)
 	@$(MAKE) demo SCALE=national

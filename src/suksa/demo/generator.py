@@ -199,6 +199,10 @@ def remove_demo() -> dict[str, int]:
         removed["schools"] = School.objects.all().delete()[0]
         EsaProfile.provinces.through.objects.all().delete()
         removed["esas"] = EsaProfile.objects.all().delete()[0]
+        # Learners, rooms, census returns and indicator values point at schools: they go first.
+        from suksa.demo.students.writer import remove_students
+
+        remove_students()
         # Leaves first, one DELETE per level: the ORM's collector would load 29k units to find
         # their (already removed) dependants. A row of another app still pointing at a unit makes
         # the foreign-key check fail and the whole removal roll back.
@@ -338,9 +342,24 @@ def _create_schools(
 
 
 def generate(
-    *, scale: str = "tiny", seed: int = DEFAULT_SEED, replace: bool = False, progress: Progress | None = None
+    *,
+    scale: str = "tiny",
+    seed: int = DEFAULT_SEED,
+    replace: bool = False,
+    progress: Progress | None = None,
+    records: str = "none",
 ) -> dict[str, Any]:
-    """Generate the demo nation at ``scale``; returns what was written (also in the audit entry)."""
+    """Generate the demo nation at ``scale``; returns what was written (also in the audit entry).
+
+    ``records`` adds record-level learners (``tiny``, ``province`` or ``national``; see
+    :mod:`suksa.demo.students`). The Python default is ``none`` (the org tree alone, fast); the
+    ``suksa demo`` and ``suksa run`` commands default to :func:`suksa.demo.students.default_records`.
+    """
+    from suksa.demo.students import RECORD_CHOICES
+    from suksa.demo.students.writer import generate_students
+
+    if records not in RECORD_CHOICES:
+        raise ValueError(f"records must be one of {', '.join(RECORD_CHOICES)}, not {records!r}")
     say: Progress = progress or (lambda _msg: None)
     chosen = SCALES[scale]
     with transaction.atomic():
@@ -361,6 +380,7 @@ def generate(
         for year in CALENDAR_YEARS_BE:
             calendar_ensure_year(year_be=year)
         users = _create_personas(persona_units())
+        learners = generate_students(records=records, seed=seed, progress=say)
         totals = School.objects.aggregate(students=Sum("student_count"), teachers=Sum("teacher_count"))
         counts: dict[str, Any] = {
             "regions": len(region_units),
@@ -373,6 +393,8 @@ def generate(
             "teachers": totals["teachers"] or 0,
             "users": len(users),
         }
+        if records != "none":
+            counts["records"] = learners
         audit.record(
             actor=SYSTEM,
             action="import",

@@ -1,4 +1,6 @@
-"""``suksa demo --scale tiny|province|national [--seed 2569] [--replace]``: make the synthetic nation.
+"""``suksa demo --scale tiny|province|national [--records …] [--seed 2569] [--replace]``: make the
+synthetic nation, with record-level learners for the ``--records`` scope (default: the scale, but
+``province`` for ``--scale national``; ``none`` for the org tree alone).
 
 Parses the arguments, calls :func:`suksa.demo.generator.generate` and prints a bilingual summary.
 """
@@ -12,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from suksa.demo.data import SCALES
 from suksa.demo.generator import DEFAULT_SEED, DemoAlreadyExists, generate
+from suksa.demo.students import RECORD_CHOICES, default_records
 
 
 class Command(BaseCommand):
@@ -20,6 +23,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--scale", choices=sorted(SCALES), default="tiny", help="ขนาด / size: tiny, province, national"
+        )
+        parser.add_argument(
+            "--records",
+            choices=RECORD_CHOICES,
+            default=None,
+            help="นักเรียนรายบุคคล / learner records: none, tiny, province, national "
+            "(ค่าเริ่มต้น / default: the scale; province for --scale national)",
         )
         parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="ค่าตั้งต้นของการสุ่ม / random seed (2569)"
@@ -32,6 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale, seed = options["scale"], options["seed"]
+        records = options["records"] or default_records(scale)
         quiet = options["verbosity"] == 0
         self.stdout.write(
             f"สร้างข้อมูลตัวอย่างระดับ {scale} (seed {seed}) / Generating the {scale} demo (seed {seed})"
@@ -42,6 +53,7 @@ class Command(BaseCommand):
                 scale=scale,
                 seed=seed,
                 replace=options["replace"],
+                records=records,
                 progress=None if quiet else self.stdout.write,
             )
         except DemoAlreadyExists as exc:
@@ -59,3 +71,11 @@ class Command(BaseCommand):
                 f"{counts['users']} demo users"
             )
         )
+        if "records" in counts:
+            r = counts["records"]
+            self.stdout.write(
+                f"นักเรียนรายบุคคล ({records}): {r['learners']:,} คน, การลงทะเบียน {r['enrolments']:,} รายการ, "
+                f"ห้องเรียน {r['classrooms']:,} ห้อง, การย้าย {r['transfers']:,} รายการ\n"
+                f"Learner records ({records}): {r['learners']:,} learners, {r['enrolments']:,} enrolments, "
+                f"{r['classrooms']:,} classrooms, {r['transfers']:,} transfers"
+            )

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from suksa.core.models import EsaProfile, OrgUnit, School
 from suksa.demo.data import DEMO_PASSWORD, SCALES
 from suksa.demo.generator import DEFAULT_SEED, generate, persona_rows
+from suksa.demo.students import RECORD_CHOICES, default_records
 
 WORKERS = 3
 
@@ -69,6 +70,12 @@ class Command(BaseCommand):
             "--scale", choices=sorted(SCALES), default="national", help="tiny | province | national (default)"
         )
         parser.add_argument(
+            "--records",
+            choices=RECORD_CHOICES,
+            default=None,
+            help="นักเรียนรายบุคคล / learner records (default: the scale; province for national)",
+        )
+        parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="ค่าตั้งต้นของการสุ่ม / random seed (2569)"
         )
         parser.add_argument("--host", default="127.0.0.1", help="ที่อยู่ / address (127.0.0.1)")
@@ -96,7 +103,12 @@ class Command(BaseCommand):
                 f"สร้างข้อมูลตัวอย่างระดับ {options['scale']} (ครั้งแรกเท่านั้น) / "
                 f"Generating the {options['scale']} demo (first start only)"
             )
-            generate(scale=options["scale"], seed=options["seed"], progress=self.stdout.write)
+            generate(
+                scale=options["scale"],
+                seed=options["seed"],
+                records=options["records"] or default_records(options["scale"]),
+                progress=self.stdout.write,
+            )
             self.stdout.write(f"  {time.perf_counter() - started:.1f} s")
         self.print_banner(host, port, options["enforce_2fa"])
         if not options["no_serve"]:
