@@ -31,3 +31,6 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # Whether TOTP two-factor is enforced for national and ESA roles. On by default; the demo
 # launcher turns it off so that a newcomer can log in with the printed passwords.
 ENFORCE_2FA = _bool("SUKSA_ENFORCE_2FA", True)
+# Where background jobs run: "thread" (in the web process; the embedded default) or "worker"
+# (queued for `suksa worker`; production, several web nodes).
+JOBS_MODE = os.environ.get("SUKSA_JOBS_MODE", "thread")

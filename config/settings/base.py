@@ -126,6 +126,7 @@ SUKSA_ENFORCE_2FA = env.ENFORCE_2FA
 # Background jobs (imports, computations): False = a daemon thread in the web process after commit
 # (the embedded default) or the `suksa worker` command in production; tests run them inline.
 SUKSA_JOBS_INLINE = False
+SUKSA_JOBS_MODE = env.JOBS_MODE if env.JOBS_MODE in {"thread", "worker"} else "thread"
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True
