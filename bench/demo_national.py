@@ -73,6 +73,9 @@ def run_measured(argv: list[str], env: dict[str, str]) -> Measured:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="national", choices=["tiny", "province", "national"])
+    # The org tree alone by default, so figures stay comparable with earlier runs; learners
+    # (`--records province` is what `make run` adds) are measured with --records.
+    parser.add_argument("--records", default="none", choices=["none", "tiny", "province", "national"])
     parser.add_argument(
         "--out", default=str(ROOT / "bench" / "out" / "national"), help='keep the data here ("" = discard)'
     )
@@ -87,7 +90,9 @@ def main() -> int:
         if migrate.returncode:
             print(f"migrate failed ({migrate.returncode})", file=sys.stderr)
             return migrate.returncode
-        demo = run_measured([suksa, "demo", "--scale", args.scale, "--replace"], env)
+        demo = run_measured(
+            [suksa, "demo", "--scale", args.scale, "--records", args.records, "--replace"], env
+        )
         if demo.returncode:
             print(f"demo failed ({demo.returncode})", file=sys.stderr)
             return demo.returncode
@@ -103,7 +108,10 @@ def main() -> int:
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"suksa demo --scale {args.scale} --replace (fresh SQLite; kept in {args.out or 'nowhere'})")
+    print(
+        f"suksa demo --scale {args.scale} --records {args.records} --replace"
+        f" (fresh SQLite; kept in {args.out or 'nowhere'})"
+    )
     print(f"  cpus                  {os.cpu_count()}")
     print(f"  migrate (untimed)     {migrate.wall_s:.1f} s, peak RSS {migrate.peak_rss_kib / 1024:.0f} MiB")
     print(f"  demo wall time        {demo.wall_s:.1f} s")
