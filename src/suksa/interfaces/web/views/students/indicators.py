@@ -181,9 +181,19 @@ def page_context(actor: Actor, unit: OrgUnit, year: int | None) -> dict[str, Any
         "transitions": transitions,
         "parity": parity,
         "others": others,
-        "census_period": c,
+        "census_period": _census_label(c),
         "any_withheld": any(v.suppressed for v in values.values()) and not inside,
     }
+
+
+_ROUND_LABELS = {"jun10": ("10 มิ.ย.", "10 June"), "nov10": ("10 พ.ย.", "10 November"), "year_end": ("สิ้นปี", "year-end")}
+
+
+def _census_label(period: str) -> str:
+    """``"2569/jun10"`` → "10 มิ.ย. 2569" (the census round a count comes from)."""
+    year, _, rnd = period.partition("/")
+    th, en = _ROUND_LABELS.get(rnd, (rnd, rnd))
+    return pick(f"{th} {year}", f"{en} {year} BE")
 
 
 def _name(code: str) -> str:

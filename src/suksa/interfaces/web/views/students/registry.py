@@ -144,6 +144,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "create_school": edit_school,
         "can_register": actor.can_anywhere(Perm.STUDENT_EDIT),
+        "can_see_school_records": actor.can_anywhere(Perm.STUDENT_VIEW),
     }
     return render(request, "web/students/registry/list.html", context)
 
