@@ -51,6 +51,9 @@ HEALTH_NOTES_MAX = 2000
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
+# The patterns a Thai name must match (one Thai consonant at least) and an English name must match:
+# public for callers that check many names with a cache in front (the learner import).
+THAI_LETTER, LATIN_NAME = _THAI_LETTER, _LATIN_NAME
 _PHONE_STRIP = re.compile(r"[\s\-().]")
 _MOBILE = re.compile(r"^0[689]\d{8}$")
 _LANDLINE = re.compile(r"^0[2-7]\d{7}$")

@@ -29,7 +29,7 @@ from suksa.core import audit, jobs
 from suksa.core.errors import InvalidInput, PermissionDenied, Problem
 from suksa.core.models import Job, OrgUnit
 from suksa.core.policy import Actor, Perm
-from suksa.core.tabular import read_rows
+from suksa.core.tabular import read_table
 from suksa.domains.students.dmc import DMC_COLUMNS
 from suksa.domains.students.services.importing.export import (
     register_csv_chunks,
@@ -131,8 +131,11 @@ def _import(
     stream: IO[bytes] = io.BufferedReader(counted, 1 << 16) if counted is not None else raw
     try:
         with transaction.atomic():
-            importer = StudentImporter(actor=actor, filename=filename, keep_valid=keep_valid, report=report)
-            for batch in _batches(read_rows(stream, filename, DMC_COLUMNS), BATCH_ROWS):
+            table = read_table(stream, filename, DMC_COLUMNS)
+            importer = StudentImporter(
+                actor=actor, filename=filename, keep_valid=keep_valid, report=report, table=table
+            )
+            for batch in _batches(table.rows, BATCH_ROWS):
                 importer.process(batch)
                 if progress is not None:
                     progress(report.rows_read, counted.count if counted else None, total)
