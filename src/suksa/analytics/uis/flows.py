@@ -53,6 +53,18 @@ class FlowRates:
         object.__setattr__(self, "consistent", all(_within_unit(r) for r in rates))
 
 
+# How a grade's promotees are known (see :func:`flow_counts`).
+BY_NEXT_GRADE, BY_GRADUATES, BY_ENTRANTS, UNKNOWN = "next", "graduates", "entrants", "unknown"
+PROMOTION_FORMULAS = {
+    BY_NEXT_GRADE: PROMOTION_FORMULA,
+    BY_GRADUATES: PROMOTION_BY_GRADUATES_FORMULA,
+    BY_ENTRANTS: PROMOTION_BY_ENTRANTS_FORMULA,
+    UNKNOWN: PROMOTION_UNDEFINED_FORMULA,
+}
+# (enrolled E[g,t], promotees or None, repeaters R[g,t+1], how the promotees are known)
+FlowCounts = tuple[int, int | None, int, str]
+
+
 def flow_rates(
     enrolment_t: Mapping[str, int],
     enrolment_t1: Mapping[str, int],
@@ -79,10 +91,38 @@ def flow_rates(
         if not is_last_grade_of_level(grade):
             raise ValueError(f"graduates are counted only in K3, P6, M3 and M6, not {grade}")
     return {
-        grade: _grade_flows(grade, enrolment_t[grade], enrolment_t1, repeaters_t1, graduates_t)
-        for grade in GRADES
-        if enrolment_t.get(grade, 0) > 0
+        grade: _grade_flows(grade, counts, enrolment_t1, repeaters_t1)
+        for grade, counts in flow_counts(enrolment_t, enrolment_t1, repeaters_t1, graduates_t).items()
     }
+
+
+def flow_counts(
+    enrolment_t: Mapping[str, int],
+    enrolment_t1: Mapping[str, int],
+    repeaters_t1: Mapping[str, int],
+    graduates_t: Mapping[str, int] | None = None,
+) -> dict[str, FlowCounts]:
+    """The counts behind :func:`flow_rates`, per grade with pupils in t, without building Rates:
+    ``(enrolled, promotees or None, repeaters, how)``; PR = promotees/enrolled, RR =
+    repeaters/enrolled, DR = (enrolled − promotees − repeaters)/enrolled. For callers that evaluate
+    many units (they check the counts themselves; :func:`flow_rates` checks them here)."""
+    result: dict[str, FlowCounts] = {}
+    for grade in GRADES:
+        enrolled = enrolment_t.get(grade, 0)
+        if enrolled <= 0:
+            continue
+        repeaters = repeaters_t1.get(grade, 0)
+        if graduates_t is not None and grade in graduates_t and is_last_grade_of_level(grade):
+            result[grade] = (enrolled, graduates_t[grade], repeaters, BY_GRADUATES)
+            continue
+        following = next_grade(grade)
+        if following is None:
+            result[grade] = (enrolled, None, repeaters, UNKNOWN)
+            continue
+        promotees = enrolment_t1.get(following, 0) - repeaters_t1.get(following, 0)
+        how = BY_ENTRANTS if is_last_grade_of_level(grade) else BY_NEXT_GRADE
+        result[grade] = (enrolled, promotees, repeaters, how)
+    return result
 
 
 def _check_counts(*tables: Mapping[str, int]) -> None:
@@ -93,19 +133,14 @@ def _check_counts(*tables: Mapping[str, int]) -> None:
 
 
 def _grade_flows(
-    grade: str,
-    enrolled: int,
-    enrolment_t1: Mapping[str, int],
-    repeaters_t1: Mapping[str, int],
-    graduates_t: Mapping[str, int] | None,
+    grade: str, counts: FlowCounts, enrolment_t1: Mapping[str, int], repeaters_t1: Mapping[str, int]
 ) -> FlowRates:
+    enrolled, promotees, repeaters, how = counts
     base = {f"E[{grade},t]": enrolled}
-    promotees, promotion_formula, promotion_inputs = _promotees(
-        grade, enrolment_t1, repeaters_t1, graduates_t
-    )
-    repeaters = repeaters_t1.get(grade, 0)
+    promotion_inputs = promotion_inputs_of(grade, how, promotees, enrolment_t1, repeaters_t1)
     repetition_inputs = base | {f"R[{grade},t+1]": repeaters}
     repetition = Rate.of(repeaters, enrolled, REPETITION_FORMULA, repetition_inputs)
+    promotion_formula = PROMOTION_FORMULAS[how]
     if promotees is None:
         promotion = Rate.undefined(0, enrolled, promotion_formula, base)
         dropout = Rate.undefined(0, enrolled, DROPOUT_FORMULA, repetition_inputs)
@@ -116,20 +151,20 @@ def _grade_flows(
     return FlowRates(promotion, repetition, dropout)
 
 
-def _promotees(
+def promotion_inputs_of(
     grade: str,
+    how: str,
+    promotees: int | None,
     enrolment_t1: Mapping[str, int],
     repeaters_t1: Mapping[str, int],
-    graduates_t: Mapping[str, int] | None,
-) -> tuple[int | None, str, dict[str, float]]:
-    """How many pupils of ``grade`` moved on, with the formula and inputs that say how we know."""
-    last = is_last_grade_of_level(grade)
-    if last and graduates_t is not None and grade in graduates_t:
-        graduates = graduates_t[grade]
-        return graduates, PROMOTION_BY_GRADUATES_FORMULA, {f"G[{grade},t]": graduates}
+) -> dict[str, float]:
+    """The named counts that say how many pupils of ``grade`` moved on."""
+    if how == BY_GRADUATES:
+        return {f"G[{grade},t]": promotees or 0}
     following = next_grade(grade)
-    if following is None:
-        return None, PROMOTION_UNDEFINED_FORMULA, {}
-    entered, repeated = enrolment_t1.get(following, 0), repeaters_t1.get(following, 0)
-    inputs: dict[str, float] = {f"E[{following},t+1]": entered, f"R[{following},t+1]": repeated}
-    return entered - repeated, PROMOTION_BY_ENTRANTS_FORMULA if last else PROMOTION_FORMULA, inputs
+    if how == UNKNOWN or following is None:
+        return {}
+    return {
+        f"E[{following},t+1]": enrolment_t1.get(following, 0),
+        f"R[{following},t+1]": repeaters_t1.get(following, 0),
+    }

@@ -8,21 +8,21 @@ The repetition cap: a pupil may repeat any one grade at most ``max_repeats`` tim
 count restarts in each grade). A pupil who would repeat once more counts as a dropout instead.
 So a pupil reaching grade g spends up to ``max_repeats + 1`` years there, and the share of arrivals
 promoted is PR·(1 + RR + RR² + … + RR^max_repeats). Following the cohort year by year gives exactly
-these figures; the closed form just skips the bookkeeping. It is evaluated in exact fractions of the
-flow counts, so a hand-worked table and the code agree to the last digit.
+these figures; the closed form just skips the bookkeeping. It is evaluated in floats (a national
+run evaluates it for every unit, sex and level); a hand-worked table and the code agree to about
+1e-12 relative, which is far below any published digit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 
 from .flows import FlowRates
 from .grades import check_grade, is_consecutive
 from .rate import Rate
 
-# (PR, RR) of one grade, exact; None when either is undefined.
-_Step = tuple[Fraction, Fraction] | None
+# (PR, RR) of one grade; None when either is undefined.
+Step = tuple[float, float] | None
 
 
 def survival_rates(
@@ -38,7 +38,7 @@ def survival_rates(
     steps = _steps(flows, grades, grades[:-1], cohort, max_repeats)
     formula = _formula("S[g] = pupils ever reaching g / cohort", cohort, max_repeats, flows, grades[:-1])
     result: dict[str, Rate] = {}
-    reached: Fraction | None = Fraction(cohort)
+    reached: float | None = float(cohort)
     for i, grade in enumerate(grades):
         if i > 0:
             reached = _promoted(reached, steps[i - 1], max_repeats)
@@ -46,7 +46,7 @@ def survival_rates(
         if reached is None:
             result[grade] = Rate.undefined(0, cohort, formula, inputs)
         else:
-            result[grade] = Rate(float(reached / cohort), float(reached), cohort, formula, inputs)
+            result[grade] = Rate(reached / cohort, reached, cohort, formula, inputs)
     return result
 
 
@@ -69,20 +69,20 @@ def coefficient_of_efficiency(
     steps = _steps(flows, grades, grades, cohort, max_repeats)
     formula = _formula("CE = graduates*n / pupil-years of the cohort", cohort, max_repeats, flows, grades)
     inputs = _inputs(flows, grades)
-    reached, pupil_years = Fraction(cohort), Fraction(0)
+    reached, pupil_years = float(cohort), 0.0
     for step in steps:
         if step is None:
             return Rate.undefined(0, 0, formula, inputs)
         pupil_years += reached * _years_per_arrival(step[1], max_repeats)
         reached = reached * step[0] * _years_per_arrival(step[1], max_repeats)
     ideal = reached * len(grades)
-    return Rate(float(ideal / pupil_years), float(ideal), float(pupil_years), formula, inputs)
+    return Rate(ideal / pupil_years, ideal, pupil_years, formula, inputs)
 
 
 def _steps(
     flows: Mapping[str, FlowRates], grades: Sequence[str], used: Sequence[str], cohort: int, max_repeats: int
-) -> list[_Step]:
-    """The exact (PR, RR) of each grade in ``used``, after checking every argument."""
+) -> list[Step]:
+    """The (PR, RR) of each grade in ``used``, after checking every argument."""
     if cohort <= 0:
         raise ValueError(f"cohort must be positive, got {cohort}")
     if max_repeats < 0:
@@ -95,27 +95,47 @@ def _steps(
     return [_step(flows[grade]) for grade in used]
 
 
-def _step(flow: FlowRates) -> _Step:
+def _step(flow: FlowRates) -> Step:
     promotion, repetition = flow.promotion, flow.repetition
     if promotion.value is None or repetition.value is None:
         return None
-    return _exact(promotion), _exact(repetition)
+    return promotion.numerator / promotion.denominator, repetition.numerator / repetition.denominator
 
 
-def _exact(rate: Rate) -> Fraction:
-    return Fraction(rate.numerator) / Fraction(rate.denominator)
+def _years_per_arrival(repetition: float, max_repeats: int) -> float:
+    """Expected years in a grade per pupil arriving: 1 + RR + … + RR^max_repeats (Horner)."""
+    years = 1.0
+    for _ in range(max_repeats):
+        years = 1.0 + repetition * years
+    return years
 
 
-def _years_per_arrival(repetition: Fraction, max_repeats: int) -> Fraction:
-    """Expected years in a grade per pupil arriving: 1 + RR + … + RR^max_repeats."""
-    return sum((repetition**k for k in range(max_repeats + 1)), Fraction(0))
-
-
-def _promoted(reached: Fraction | None, step: _Step, max_repeats: int) -> Fraction | None:
+def _promoted(reached: float | None, step: Step, max_repeats: int) -> float | None:
     if reached is None or step is None:
         return None
     promotion, repetition = step
     return reached * promotion * _years_per_arrival(repetition, max_repeats)
+
+
+def survived(steps: Sequence[Step], *, cohort: int = 1000, max_repeats: int = 2) -> float | None:
+    """Pupils of the cohort reaching the grade after ``steps`` (the (PR, RR) of each grade before
+    it), or None when a step is undefined: the lean core of :func:`survival_rates` for callers that
+    evaluate it for many units and keep the formula and inputs themselves."""
+    reached: float | None = float(cohort)
+    for step in steps:
+        reached = _promoted(reached, step, max_repeats)
+    return reached
+
+
+def survival_formula(cohort: int, max_repeats: int, inconsistent: Sequence[str]) -> str:
+    """The formula text of survival to a grade, naming the grades whose flow rates are inconsistent."""
+    text = (
+        f"S[g] = pupils ever reaching g / cohort; reconstructed cohort of {cohort}; each grade repeated "
+        f"at most {max_repeats} times, would-be repeaters beyond that count as dropouts"
+    )
+    if inconsistent:
+        text += f"; uses flow rates that are undefined or outside [0, 1] at {', '.join(inconsistent)}"
+    return text
 
 
 def _formula(

@@ -3,7 +3,7 @@
 from suksa.core.models.audit import AuditEntry
 from suksa.core.models.calendars import AcademicYear, CensusDate, FiscalYear, Semester
 from suksa.core.models.geography import District, Province, Subdistrict
-from suksa.core.models.indicators import IndicatorValue
+from suksa.core.models.indicators import IndicatorRun, IndicatorValue
 from suksa.core.models.jobs import Job
 from suksa.core.models.orgunits import EsaProfile, OrgUnit, School, SizeBandRule
 
@@ -14,6 +14,7 @@ __all__ = [
     "District",
     "EsaProfile",
     "FiscalYear",
+    "IndicatorRun",
     "IndicatorValue",
     "Job",
     "OrgUnit",

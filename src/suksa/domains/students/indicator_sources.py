@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -81,38 +82,54 @@ def _effective_cells_sql(group: str, select: str, join: str = "") -> str:
     """  # noqa: S608 - table names come from the models, values are parameters
 
 
-def census_table(round_id: int | None) -> CensusTable:
-    """Three queries: cells by school × grade × sex, by ESA × grade × sex × age, and the returns."""
+def census_table(round_id: int | None, esa_of: Mapping[int, int] | None = None) -> CensusTable:
+    """Effective counts of one round, in ONE scan of its certified cells: by school × grade × sex and,
+    when ``esa_of`` (school id -> ESA id, from :func:`tree`) is given, by ESA × grade × sex × age
+    (the school's ESA is looked up in that dict, not joined per row); plus the returns used."""
     table = CensusTable(round_id=round_id)
     if round_id is None:
         return table
+    by_school: dict[int, GradeSexCounts] = {}
+    ages: dict[int, dict[tuple[str, str, int], int]] = {}
     with connection.cursor() as cursor:
+        if esa_of is None:
+            group, select = "school_id, grade, sex", "school_id, grade, sex, 0"
+        else:
+            group, select = "school_id, grade, sex, age", "school_id, grade, sex, age"
         cursor.execute(
-            _effective_cells_sql(
-                "school_id, grade, sex",
-                "school_id, grade, sex, SUM(n), SUM(CASE WHEN repeater THEN n ELSE 0 END)",
-            ),
+            _effective_cells_sql(group, f"{select}, SUM(n), SUM(CASE WHEN repeater THEN n ELSE 0 END)"),
             [round_id, round_id],
         )
-        by_school: dict[int, GradeSexCounts] = defaultdict(dict)
-        for school_id, grade, sex, enrolled, repeaters in cursor.fetchall():
-            if enrolled or repeaters:
-                by_school[school_id][(grade, sex)] = [int(enrolled), int(repeaters)]
-        table.by_school = dict(by_school)
-        unit = OrgUnit._meta.db_table
-        cursor.execute(
-            _effective_cells_sql(
-                "u.parent_id, grade, sex, age",
-                "u.parent_id, grade, sex, age, SUM(n)",
-                join=f"JOIN {unit} u ON u.id = cells.school_id",
-            ),
-            [round_id, round_id],
-        )
-        ages: dict[int, dict[tuple[str, str, int], int]] = defaultdict(dict)
-        for esa_id, grade, sex, age, enrolled in cursor.fetchall():
-            if enrolled:
-                ages[esa_id][(grade, sex, int(age))] = int(enrolled)
-        table.ages_by_esa = dict(ages)
+        rows = cursor.fetchall()
+    # Rows usually come grouped by school: keep the current school's tables at hand. Sums are ints
+    # on both backends (SUM of integer columns).
+    current, cells, esa_cells, zeros = None, {}, None, False
+    for school_id, grade, sex, age, enrolled, repeaters in rows:
+        if school_id != current:
+            current = school_id
+            cells = by_school.setdefault(school_id, {})
+            esa = esa_of.get(school_id) if esa_of is not None else None
+            esa_cells = None if esa is None else ages.setdefault(esa, {})
+        key = (grade, sex)
+        cell = cells.get(key)
+        if cell is None:
+            cells[key] = [enrolled, repeaters]
+        else:
+            cell[0] += enrolled
+            cell[1] += repeaters
+        if esa_cells is not None and enrolled:
+            age_key = (grade, sex, age)
+            esa_cells[age_key] = esa_cells.get(age_key, 0) + enrolled
+        zeros = zeros or enrolled <= 0 or repeaters < 0
+    if zeros:  # amendments can cancel a cell out: drop cells (and schools) left at zero
+        by_school = {
+            school: kept
+            for school, cells in by_school.items()
+            if (kept := {k: v for k, v in cells.items() if v[0] or v[1]})
+        }
+        ages = {esa: {k: n for k, n in cells.items() if n} for esa, cells in ages.items()}
+    table.by_school = by_school
+    table.ages_by_esa = ages
     table.returns = dict(
         CensusReturn.objects.filter(round_id=round_id, status__in=CERTIFIED).values_list("school_id", "pk")
     )

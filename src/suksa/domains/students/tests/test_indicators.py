@@ -14,6 +14,7 @@ from suksa.core.errors import InvalidInput, PermissionDenied
 from suksa.core.models import AuditEntry, IndicatorValue, OrgUnit
 from suksa.core.policy import SYSTEM
 from suksa.domains.accounts.actors import actor_for
+from suksa.domains.students import selectors_indicators as sel
 from suksa.domains.students.services import indicators as service
 from suksa.domains.students.services.indicators import indicators_compute
 from suksa.domains.students.tests import test_indicators_world as hand
@@ -25,7 +26,9 @@ Y, C = "2568", "2568/jun10"
 
 
 def v(unit: OrgUnit, indicator: str, breakdown: str = "", period: str = Y) -> IndicatorValue:
-    return IndicatorValue.objects.get(unit=unit, indicator=indicator, period=period, breakdown=breakdown)
+    """The value with its full provenance (its own source joined with its run's)."""
+    qs = IndicatorValue.objects.filter(unit=unit, indicator=indicator, period=period, breakdown=breakdown)
+    return sel.with_provenance(qs).get()
 
 
 def values(unit: OrgUnit, indicator: str, period: str = Y) -> dict[str, float | None]:

@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from suksa.core.models import IndicatorValue
+from suksa.core.models.indicators import IndicatorRun
 from suksa.core.policy import SYSTEM
 from suksa.domains.students.services.indicators import indicators_compute
 from suksa.domains.students.tests import test_indicators_world as hand
@@ -109,6 +110,14 @@ def test_small_cells_are_withheld_outside_the_office(computed: World, client_as:
     )
     assert "inputs" not in outside["source"]
     assert outside["source"]["formula_version"] == inside["source"]["formula_version"]
+    # The provenance joins the run's shared part back in: rounds and returns, formula text, run id.
+    run = IndicatorRun.objects.get()
+    for row in (inside, outside):
+        assert row["source"]["run"] == run.pk
+        assert row["source"]["formula"] == "R[g,t+1]/E[g,t]"
+        assert row["source"]["census"]["t"]["round"] == "2568/jun10"
+        assert len(row["source"]["census"]["t+1"]["returns"]) == 1
+        assert "record-derived" in row["source"]["graduates"]
 
 
 def test_region_values_are_unsuppressed_for_the_region_itself(computed: World, client_as: Client) -> None:
