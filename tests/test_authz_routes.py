@@ -59,13 +59,23 @@ PARAM_TARGET = {
     "api:census-esa": "esa",
     **dict.fromkeys(
         [
-            "web:attendance_school", "web:census_school", "web:classroom_list", "web:school_register_csv",
-            "web:school_register_xlsx", "web:year_end", "api:attendance-school-missing", "api:census-school",
-            "api:school-register-csv", "api:school-register-xlsx", "api:school-rooms",
-            "api:school-year-end-apply", "api:school-year-end-batches", "api:school-year-end-preview",
+            "web:attendance_school",
+            "web:census_school",
+            "web:classroom_list",
+            "web:school_register_csv",
+            "web:school_register_xlsx",
+            "web:year_end",
+            "api:attendance-school-missing",
+            "api:census-school",
+            "api:school-register-csv",
+            "api:school-register-xlsx",
+            "api:school-rooms",
+            "api:school-year-end-apply",
+            "api:school-year-end-batches",
+            "api:school-year-end-preview",
         ],
         "school",
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -23,8 +23,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from config.wsgi import application
-from suksa.core.policy import Role
 from suksa.core.models import Job
+from suksa.core.policy import Role
 from suksa.domains.accounts.models import RoleAssignment
 from suksa.domains.students.models import CensusReturn, CensusRound, DuplicateClaim, Transfer, YearEndBatch
 from suksa.domains.students.tests.factories import academic_year, make_student

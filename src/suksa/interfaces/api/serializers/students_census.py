@@ -31,7 +31,9 @@ class CensusRoundSerializer(serializers.ModelSerializer):
 class CensusReturnSerializer(serializers.ModelSerializer):
     round = CensusRoundSerializer(read_only=True)
     school_code = serializers.CharField(source="school.code", read_only=True)
-    certified_by = serializers.CharField(source="certified_by.username", read_only=True, default=None, allow_null=True)
+    certified_by = serializers.CharField(
+        source="certified_by.username", read_only=True, default=None, allow_null=True
+    )
     acknowledged_by = serializers.CharField(
         source="acknowledged_by.username", read_only=True, default=None, allow_null=True
     )
@@ -58,7 +60,9 @@ class CensusCellSerializer(serializers.Serializer):
 
 
 class CensusAmendmentSerializer(serializers.ModelSerializer):
-    amended_by = serializers.CharField(source="amended_by.username", read_only=True, default=None, allow_null=True)
+    amended_by = serializers.CharField(
+        source="amended_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = CensusAmendment

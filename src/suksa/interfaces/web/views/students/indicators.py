@@ -186,7 +186,11 @@ def page_context(actor: Actor, unit: OrgUnit, year: int | None) -> dict[str, Any
     }
 
 
-_ROUND_LABELS = {"jun10": ("10 มิ.ย.", "10 June"), "nov10": ("10 พ.ย.", "10 November"), "year_end": ("สิ้นปี", "year-end")}
+_ROUND_LABELS = {
+    "jun10": ("10 มิ.ย.", "10 June"),
+    "nov10": ("10 พ.ย.", "10 November"),
+    "year_end": ("สิ้นปี", "year-end"),
+}
 
 
 def _census_label(period: str) -> str:
