@@ -306,7 +306,11 @@ def work_queue(
     """Process queued jobs until ``stop()`` (or, with ``once``, until the queue is empty)."""
     processed = 0
     while not (stop and stop()):
-        close_old_connections()
+        # Drop broken or expired connections between jobs, as Django does between requests; never
+        # inside a transaction (a caller's atomic block, a test): closing there breaks that transaction
+        # on PostgreSQL ("the connection is closed"), while SQLite's in-memory connection ignores it.
+        if not connection.in_atomic_block:
+            close_old_connections()
         job = claim_next()
         if job is None:
             if once:

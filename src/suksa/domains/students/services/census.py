@@ -266,7 +266,9 @@ def census_returns_take(*, actor: Actor, census_round: CensusRound, schools: Que
         if any(not may_take(actor, path) for _, path in units):
             raise PermissionDenied.default()
         census_round = (
-            CensusRound.objects.select_for_update().select_related("census_date").get(pk=census_round.pk)
+            CensusRound.objects.select_for_update(of=("self",))
+            .select_related("census_date")
+            .get(pk=census_round.pk)
         )
         _round_must_be_open(census_round)
         if not units:
@@ -344,7 +346,7 @@ def census_returns_take(*, actor: Actor, census_round: CensusRound, schools: Que
 
 def _locked_return(census_return: CensusReturn) -> CensusReturn:
     return (
-        CensusReturn.objects.select_for_update()
+        CensusReturn.objects.select_for_update(of=("self",))
         .select_related("round", "round__census_date", "school")
         .get(pk=census_return.pk)
     )
@@ -459,7 +461,7 @@ def census_returns_acknowledge(*, actor: Actor, returns: QuerySet[CensusReturn])
     with transaction.atomic():
         rows = list(
             returns.filter(status=CensusReturn.Status.CERTIFIED, round__status=CensusRound.Status.OPEN)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .values_list("pk", "school__path", "school__code", "round_id")
         )
         if any(not actor.can(Perm.CENSUS_ACKNOWLEDGE, path) for _, path, _, _ in rows):
@@ -509,7 +511,11 @@ def census_round_close(*, actor: Actor, census_round: CensusRound) -> CloseResul
     """Close the round (national ``census.close``) and report the schools that did not certify."""
     if not is_national_closer(actor):
         raise PermissionDenied.default()
-    rnd = CensusRound.objects.select_for_update().select_related("census_date").get(pk=census_round.pk)
+    rnd = (
+        CensusRound.objects.select_for_update(of=("self",))
+        .select_related("census_date")
+        .get(pk=census_round.pk)
+    )
     _round_must_be_open(rnd)
     certified = CensusReturn.objects.filter(round=rnd, status__in=CERTIFIED_STATUSES, school=OuterRef("pk"))
     schools = OrgUnit.objects.filter(kind=OrgUnit.Kind.SCHOOL, is_active=True)

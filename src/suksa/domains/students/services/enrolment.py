@@ -92,7 +92,7 @@ def room_ensure(school: OrgUnit, academic_year: AcademicYear, grade: str, number
 
 def open_enrolment_of(student: Student) -> Enrolment | None:
     return (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("school", "academic_year", "classroom")
         .filter(student=student, status__in=OPEN_STATUSES)
         .first()
@@ -106,7 +106,7 @@ def _enrolment_repr(enrolment: Enrolment) -> str:
 def _locked(enrolment: Enrolment) -> Enrolment:
     """The enrolment re-read under a row lock, so two concurrent transitions cannot both pass."""
     fresh = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("school", "academic_year", "classroom", "student")
         .filter(pk=enrolment.pk)
         .first()

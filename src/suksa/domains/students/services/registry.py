@@ -292,7 +292,7 @@ def student_update(*, actor: Actor, student: Student, data: dict[str, Any]) -> S
         raise InvalidInput(problems)
     values = clean_person(data)
     with transaction.atomic():
-        student = Student.objects.select_for_update().select_related("school").get(pk=student.pk)
+        student = Student.objects.select_for_update(of=("self",)).select_related("school").get(pk=student.pk)
         before = _person_snapshot(student)
         for key, value in values.items():
             setattr(student, key, value)
@@ -329,7 +329,9 @@ def student_replace_g_code(*, actor: Actor, student: Student, citizen_id: str) -
         )
     try:
         with transaction.atomic():
-            student = Student.objects.select_for_update().select_related("school").get(pk=student.pk)
+            student = (
+                Student.objects.select_for_update(of=("self",)).select_related("school").get(pk=student.pk)
+            )
             if Student.objects.filter(Q(citizen_id=value) | Q(g_code=value)).exclude(pk=student.pk).exists():
                 raise InvalidInput.single(
                     "citizen_id_taken",

@@ -63,7 +63,7 @@ def _require_side(actor: Actor, transfer: Transfer, school: OrgUnit) -> None:
 
 def _locked_transfer(transfer: Transfer) -> Transfer:
     fresh = (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("from_school", "to_school", "from_enrolment__academic_year", "student")
         .filter(pk=transfer.pk)
         .first()
@@ -126,7 +126,7 @@ def _open_request(
 
 def _locked_open_enrolment(student: Student) -> Enrolment:
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("school", "academic_year")
         .filter(student=student, status__in=OPEN_STATUSES)
         .first()
@@ -187,7 +187,7 @@ def transfer_accept(
         transfer = _locked_transfer(transfer)
         _must_be_requested(transfer)
         old = (
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .select_related("academic_year")
             .get(pk=transfer.from_enrolment_id)
         )
@@ -306,7 +306,7 @@ def duplicate_claim_resolve(
         raise InvalidInput(problems)
     with transaction.atomic():
         claim = (
-            DuplicateClaim.objects.select_for_update()
+            DuplicateClaim.objects.select_for_update(of=("self",))
             .select_related("student", "claiming_school", "holding_school")
             .get(pk=claim.pk)
         )
@@ -341,7 +341,7 @@ def duplicate_claim_resolve(
 def _resolve_by_transfer(actor: Actor, claim: DuplicateClaim) -> dict[str, object]:
     student = claim.student
     enrolment = (
-        Enrolment.objects.select_for_update()
+        Enrolment.objects.select_for_update(of=("self",))
         .select_related("school", "academic_year")
         .filter(student=student, status__in=OPEN_STATUSES)
         .first()

@@ -301,7 +301,7 @@ def year_end_apply(
     with transaction.atomic():
         # Lock the school's open enrolments of the year so nothing moves under the batch.
         rows = list(
-            Enrolment.objects.select_for_update()
+            Enrolment.objects.select_for_update(of=("self",))
             .filter(school=school, academic_year=academic_year, status__in=OPEN_STATUSES)
             .values_list("pk", "student_id", "grade", "status", "classroom__number")
         )
@@ -421,7 +421,7 @@ def year_end_reverse(*, actor: Actor, batch: YearEndBatch) -> YearEndBatch:
     require_edit(actor, batch.school)
     with transaction.atomic():
         batch = (
-            YearEndBatch.objects.select_for_update()
+            YearEndBatch.objects.select_for_update(of=("self",))
             .select_related("school", "academic_year")
             .get(pk=batch.pk)
         )

@@ -27,7 +27,14 @@ from suksa.core.models import OrgUnit
 from suksa.core.policy import Actor, Perm
 from suksa.domains.students import selectors_registry as reg
 from suksa.domains.students.models import Guardian, Student
-from suksa.domains.students.models.choices import GRADE_SHORT_TH, Disability, EnrolmentStatus, Grade, Religion, Sex
+from suksa.domains.students.models.choices import (
+    GRADE_SHORT_TH,
+    Disability,
+    EnrolmentStatus,
+    Grade,
+    Religion,
+    Sex,
+)
 from suksa.domains.students.selectors import can_read_sensitive, school_unit_for, student_get
 from suksa.domains.students.services import registry as services
 from suksa.domains.students.validation import age_on, format_phone
