@@ -41,6 +41,9 @@ class ClassroomSerializer(serializers.ModelSerializer):
     school = serializers.CharField(source="school.code", read_only=True)
     learners = serializers.IntegerField(read_only=True, help_text="Open enrolments in the room.")
     teachers = TeacherSerializer(many=True, read_only=True)
+    # Declared, not derived from the model: a small integer's range differs between SQLite and
+    # PostgreSQL, and the committed schema must not depend on the database it was generated on.
+    number = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Classroom
