@@ -330,7 +330,7 @@ def duplicate_claim_resolve(
         claim.resolved_at = timezone.now()
         claim.save(update_fields=["status", "note", "resolved_by", "resolved_at"])
         audit.record(
-            actor=actor, action=AuditEntry.Action.UPDATE, object_type="students.duplicateclaim",
+            actor=actor, action=AuditEntry.Action.UPDATE, object_type="students.duplicate_claim",
             object_id=claim.pk, object_repr=f"{claim.identifier} → {claim.claiming_school.code}",
             unit_path=(claim.holding_school or claim.claiming_school).path,
             changes={**changes, "outcome": outcome, "note": claim.note},

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from suksa.core.models import Job
+from suksa.core.models import AuditEntry, Job
 from suksa.domains.students.models import Student
 from suksa.domains.students.tests.factories import make_student
 from suksa.domains.students.tests.import_helpers import csv_bytes, row
@@ -132,3 +132,32 @@ def test_register_export_xlsx(world: World) -> None:
     response = api(world, "director_a1_1").get(f"/api/v1/schools/{world.school_a1_1.code}/register.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_register_export_is_audited_without_learner_data(world: World, fmt: str) -> None:
+    learners = [make_student(world.school_a1_1, first_name_th=f"ลับเฉพาะ{i}") for i in range(2)]
+    make_student(world.school_a1_2)
+    response = api(world, "esa_officer_a1").get(
+        f"/api/v1/schools/{world.school_a1_1.code}/register.{fmt}?year=2569"
+    )
+    assert response.status_code == 200
+    b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert (entry.actor_username, entry.object_type, entry.object_repr, entry.unit_path, entry.source) == (
+        "esa_officer_a1", "students.register", f"register 1012000001 2569 ({fmt})", world.school_a1_1.path, "api"
+    )  # fmt: skip
+    assert entry.changes == {"school": "1012000001", "year": 2569, "format": fmt, "rows": 2}
+    for learner in learners:
+        assert learner.first_name_th not in str(entry.changes)
+        assert learner.citizen_id
+        assert learner.citizen_id not in str(entry.changes)
+
+
+@pytest.mark.parametrize("username", ["director_a1_2", "esa_officer_b1", "teacher_a1_1"])
+def test_a_refused_register_export_writes_no_audit_entry(world: World, username: str) -> None:
+    make_student(world.school_a1_1)
+    c = api(world, username)
+    for fmt in ("csv", "xlsx"):
+        assert c.get(f"/api/v1/schools/{world.school_a1_1.code}/register.{fmt}").status_code in (403, 404)
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()

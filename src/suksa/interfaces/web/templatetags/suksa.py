@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 
 from suksa.core.dates import format_be
 from suksa.core.i18n import current_language, pick
+from suksa.core.identifiers import format_citizen_id
 
 register = template.Library()
 
@@ -152,6 +153,27 @@ def choice_label(label: str) -> str:
     """A model choice label written ``"ไทย / English"``, in the active language."""
     th, sep, en = str(label).partition(" / ")
     return pick(th, en) if sep else th
+
+
+_CENSUS_ROUND_NAMES = {
+    "jun10": ("รอบภาคเรียนที่ 1", "Semester 1 round"),
+    "nov10": ("รอบภาคเรียนที่ 2", "Semester 2 round"),
+    "year_end": ("รอบสิ้นปีการศึกษา", "Year-end round"),
+}
+
+
+@register.filter
+def census_round_name(round_code: str) -> str:
+    """A census round's name for placing beside its date ("รอบภาคเรียนที่ 2 · 10 พ.ย. 2569"); the
+    choice labels are themselves dates ("10 พฤศจิกายน"), which read twice next to the date."""
+    th, en = _CENSUS_ROUND_NAMES.get(str(round_code), (str(round_code), str(round_code)))
+    return pick(th, en)
+
+
+@register.filter
+def person_id(value: str) -> str:
+    """A learner's identifier as people write it: a citizen ID ``1-2345-67890-12-3``, a G-code as is."""
+    return format_citizen_id(value) if value and value.isdigit() else (value or "")
 
 
 @register.filter

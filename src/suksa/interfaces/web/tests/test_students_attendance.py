@@ -11,6 +11,7 @@ from django.test import Client
 from suksa.core.models import AuditEntry
 from suksa.domains.students import selectors_attendance as sa
 from suksa.domains.students.models import AttendanceMark, Classroom, SchoolClosure, Student
+from suksa.domains.students.models.choices import GRADE_ORDER
 from suksa.domains.students.tests.factories import make_classroom, make_student
 from tests.factories import World
 
@@ -297,3 +298,48 @@ def test_another_schools_closures_are_out_of_reach(world: World) -> None:
     assert client.get(f"/attendance/closures/?school={world.school_b1_1.code}").status_code == 404
     assert client.post("/attendance/closures/remove/", {"closure": closure.pk}).status_code == 404
     assert SchoolClosure.objects.count() == 1
+
+
+# --- the home page's rooms, a page at a time ---------------------------------------------------------
+
+
+def room_links(page: str) -> list[str]:
+    return [part.split("/", 1)[0] for part in page.split('href="/attendance/rooms/')[1:]]
+
+
+def test_the_home_page_lists_every_room_fifty_to_a_page_with_a_bounded_number_of_queries(
+    world: World, room: Classroom, django_assert_max_num_queries: object
+) -> None:
+    # 330 rooms (15 grades x 22 rooms): more than the 300 the page used to stop at. Six queries a page
+    # (session, user, academic year, grants, count, page) however many rooms.
+    year = room.academic_year
+    Classroom.objects.bulk_create(
+        Classroom(school=world.school_a1_1, academic_year=year, grade=grade, number=number)
+        for grade in GRADE_ORDER
+        for number in range(1, 23)
+        if (grade, number) != ("P1", 1)
+    )
+    client = client_for(world, "director_a1_1")
+    client.get("/attendance/")  # warm the session
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        first = client.get("/attendance/?date=15/06/2569")
+    page = first.content.decode()
+    assert first.status_code == 200
+    assert "หน้า 1 / 7" in page
+    assert 'href="?date=15%2F06%2F2569&amp;page=2"' in page
+    links = room_links(page)
+    assert len(links) == 50
+    # Grades in school order (kindergarten first), rooms by number; the room with learners shows them.
+    assert links[0] == str(Classroom.objects.get(grade="K1", number=1).pk)
+    assert f"/attendance/rooms/{room.pk}/" not in page  # P1/1 is the 67th (after K1–K3's 66 rooms): page 2
+    seen = list(links)
+    for n in range(2, 8):
+        with django_assert_max_num_queries(6):  # type: ignore[operator]
+            seen += room_links(client.get(f"/attendance/?date=15/06/2569&page={n}").content.decode())
+    assert len(seen) == len(set(seen)) == 330
+    second = client.get("/attendance/?page=2").content.decode()
+    assert f'href="/attendance/rooms/{room.pk}/"' in second
+    assert "· 0/3" in second  # P1/1: three learners, none marked yet
+    last = client.get("/attendance/?page=99").content.decode()
+    assert "หน้า 7 / 7" in last
+    assert len(room_links(last)) == 30

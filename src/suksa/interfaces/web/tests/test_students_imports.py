@@ -12,13 +12,15 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from suksa.core.models import Job
+from suksa.core.models import AuditEntry, Job
 from suksa.domains.students.models import Enrolment, Student
 from suksa.domains.students.tests.factories import make_student
 from suksa.domains.students.tests.import_helpers import csv_bytes, row
 from tests.factories import World
 
 pytestmark = pytest.mark.django_db
+
+A1_1 = "1012000001"
 
 
 @pytest.fixture(autouse=True)
@@ -183,3 +185,51 @@ def test_who_may_export_a_schools_register(world: World, username: str, status: 
     assert response.status_code == status
     if status != 200:
         assert "ลับเฉพาะ" not in response.content.decode()
+
+
+def export_entries() -> list[tuple[str, str, str, str, dict[str, Any]]]:
+    return list(
+        AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT)
+        .order_by("id")
+        .values_list("actor_username", "object_type", "object_repr", "unit_path", "changes")
+    )
+
+
+@pytest.mark.parametrize(
+    ("route", "fmt"), [("web:school_register_csv", "csv"), ("web:school_register_xlsx", "xlsx")]
+)
+def test_an_export_is_audited_with_school_year_format_and_rows_but_no_learner(
+    world: World, route: str, fmt: str
+) -> None:
+    learners = [make_student(world.school_a1_1, grade="P1", first_name_th=f"ลับเฉพาะ{i}") for i in range(3)]
+    make_student(world.school_a1_2)  # another school's learner is not counted
+    response = client_for(world, "director_a1_1").get(reverse(route, args=[A1_1]), {"year": "2569"})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert export_entries() == [
+        ("director_a1_1", "students.register", f"register {A1_1} 2569 ({fmt})", world.school_a1_1.path,
+         {"school": A1_1, "year": 2569, "format": fmt, "rows": 3}),
+    ]  # fmt: skip
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    text = f"{entry.object_repr} {entry.changes}"
+    for learner in learners:
+        assert learner.first_name_th not in text
+        assert learner.citizen_id
+        assert learner.citizen_id not in text
+
+
+@pytest.mark.parametrize("username", ["director_a1_2", "esa_officer_b1", "teacher_a1_1", "nobody"])
+def test_an_export_refused_writes_no_audit_entry(world: World, username: str) -> None:
+    make_student(world.school_a1_1)
+    c = client_for(world, username)
+    for route in ("web:school_register_csv", "web:school_register_xlsx"):
+        assert c.get(reverse(route, args=[A1_1])).status_code in (403, 404)
+    assert export_entries() == []
+
+
+def test_an_export_of_an_unknown_year_writes_no_audit_entry(world: World) -> None:
+    make_student(world.school_a1_1)
+    c = client_for(world, "director_a1_1")
+    for route in ("web:school_register_csv", "web:school_register_xlsx"):
+        assert c.get(reverse(route, args=[A1_1]), {"year": "2400"}).status_code == 404
+    assert export_entries() == []

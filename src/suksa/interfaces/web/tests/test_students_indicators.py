@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from suksa.core.models import IndicatorValue
 from suksa.core.policy import SYSTEM
 from suksa.domains.students.services.indicators import indicators_compute
 from suksa.domains.students.tests import test_indicators_world as hand
@@ -144,3 +145,51 @@ def test_the_page_costs_a_constant_number_of_queries(computed: World) -> None:
     # The nation has no ancestors to look up for the breadcrumbs: one query fewer, never more.
     assert counts[0] == counts[1] <= 7, counts
     assert counts[2] <= counts[0], counts
+
+
+@pytest.fixture
+def latest_without_flows(computed: World) -> World:
+    """2569 is computed too, but its flows need the 2570 census: it holds enrolment only."""
+    indicators_compute(actor=SYSTEM, year_be=2569)
+    return computed
+
+
+def selected_year(page: str) -> str:
+    return page.split(" selected>")[0].rsplit('value="', 1)[1].split('"')[0]
+
+
+def test_without_a_year_the_page_opens_on_the_latest_year_with_flow_rates(
+    latest_without_flows: World,
+) -> None:
+    client = client_for(latest_without_flows, "director_a1_1")
+    page = client.get(url(SCHOOL_A1_1, "")).content.decode()
+    assert selected_year(page) == "2568"
+    assert 'data-testid="flows"' in page
+    assert "85.0%" in page  # P6 promotion 17/20 of 2568
+    # Every year with values is still offered, and the latest one opens when asked for.
+    assert '<option value="2569">2569</option>' in page
+    asked = client.get(url(SCHOOL_A1_1, "?year=2569")).content.decode()
+    assert selected_year(asked) == "2569"
+    assert 'data-testid="flows"' not in asked
+    assert 'data-testid="enrolment"' in asked
+
+
+def test_without_flows_anywhere_the_page_opens_on_the_latest_year_with_any_value(
+    latest_without_flows: World,
+) -> None:
+    IndicatorValue.objects.filter(
+        indicator__in=("promotion_rate", "repetition_rate", "dropout_rate")
+    ).delete()
+    page = client_for(latest_without_flows, "director_a1_1").get(url(SCHOOL_A1_1, "")).content.decode()
+    assert selected_year(page) == "2569"
+    assert 'data-testid="flows"' not in page
+
+
+def test_choosing_the_default_year_costs_one_query(latest_without_flows: World) -> None:
+    client = client_for(latest_without_flows, "executive")
+    client.get(url(NATION))  # warm the session
+    with CaptureQueriesContext(connection) as asked:
+        client.get(url(ESA_A1, "?year=2568"))
+    with CaptureQueriesContext(connection) as default:
+        client.get(url(ESA_A1, ""))
+    assert len(default) == len(asked) + 1

@@ -58,6 +58,21 @@ OBJECT_TYPE_LABELS = {
     "core.school": ("ข้อมูลโรงเรียน", "School profile"),
     "core.auditentry": ("บันทึกการใช้งาน (ส่งออก)", "Audit log (export)"),
     "demo.nation": ("ข้อมูลสาธิต", "Demo data"),
+    "core.indicatorvalue": ("ตัวชี้วัด (คำนวณ)", "Indicator values (computed)"),
+    "students.student": ("นักเรียน", "Learner"),
+    "students.student_sensitive": ("ข้อมูลอ่อนไหวของนักเรียน", "Learner's sensitive data"),
+    "students.guardian": ("ผู้ปกครอง", "Guardian"),
+    "students.duplicate_claim": ("ทะเบียนซ้ำซ้อน", "Duplicate claim"),
+    "students.enrolment": ("การเข้าเรียน", "Enrolment"),
+    "students.classroom": ("ห้องเรียน", "Room"),
+    "students.transfer": ("การย้ายนักเรียน", "Transfer"),
+    "students.yearendbatch": ("การเลื่อนชั้นสิ้นปี", "Year-end batch"),
+    "students.attendance_room_day": ("การบันทึกเวลาเรียน (ห้อง/วัน)", "Attendance (room and day)"),
+    "students.school_closure": ("วันหยุดโรงเรียน", "School closure"),
+    "students.censusround": ("รอบการนับจำนวนนักเรียน", "Census round"),
+    "students.censusreturn": ("ข้อมูลการนับของโรงเรียน", "Census return"),
+    "students.censusboard": ("สถานะการนับจำนวนนักเรียน (ส่งออก)", "Census status (export)"),
+    "students.register": ("ทะเบียนนักเรียน (ส่งออก)", "Student register (export)"),
 }
 
 

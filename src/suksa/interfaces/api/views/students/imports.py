@@ -2,13 +2,16 @@
 
 ``POST /students/import/`` stores the upload and answers 202 with the job id; the caller follows
 ``GET /jobs/<job_id>/`` until ``status`` is ``done`` or ``failed``. A job is visible only to its
-requester (and system administrators over its unit). The register export streams the DMC format.
+requester (and system administrators over its unit). The register export streams the DMC format;
+each export is audited (school, year, format and number of rows; no learner's data in the entry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,11 +21,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from suksa.core import jobs
+from suksa.core import audit, jobs
 from suksa.core.dates import academic_year_be_of
 from suksa.core.errors import NotFoundOrNoAccess
-from suksa.core.models import AcademicYear
-from suksa.core.policy import Perm
+from suksa.core.models import AcademicYear, AuditEntry, OrgUnit
+from suksa.core.policy import Actor, Perm
+from suksa.domains.students.models import Enrolment
+from suksa.domains.students.models.choices import OPEN_STATUSES
 from suksa.domains.students.selectors import school_unit_for
 from suksa.domains.students.services.imports import (
     register_csv_chunks,
@@ -77,17 +82,53 @@ class JobDetailView(SuksaAPIView):
         return Response(JobSerializer(jobs.job_get(self.actor, job_id)).data)
 
 
+def record_register_export(
+    actor: Actor, school: OrgUnit, year: AcademicYear, fmt: str, rows: int | None = None
+) -> AuditEntry:
+    """Audit one export of a school's register: the school, the year, the format and the number of
+    rows — counted while writing when known, else the learners ``register_rows`` writes, counted in
+    one query (a streamed CSV is audited before it leaves). No learner's data in the entry."""
+    if rows is None:
+        open_enrolments = Enrolment.objects.filter(
+            school=school, academic_year=year, status__in=OPEN_STATUSES
+        )
+        rows = open_enrolments.count()
+    with transaction.atomic():
+        return audit.record(
+            actor=actor,
+            action=AuditEntry.Action.EXPORT,
+            object_type="students.register",
+            object_id=school.pk,
+            object_repr=f"register {school.code} {year.year_be} ({fmt})",
+            unit_path=school.path,
+            changes={"school": school.code, "year": year.year_be, "format": fmt, "rows": rows},
+        )
+
+
+def _counted(rows: Iterator[dict[str, str]], tally: list[int]) -> Iterator[dict[str, str]]:
+    for row in rows:
+        tally[0] += 1
+        yield row
+
+
+@dataclass(frozen=True)
+class _Export:
+    school: OrgUnit
+    year: AcademicYear
+    rows: Iterator[dict[str, str]]
+
+
 class _RegisterView(SuksaAPIView):
     required_perm = Perm.STUDENT_VIEW
 
-    def _rows(self, request: Request, code: str) -> tuple[Iterator[dict[str, str]], int]:
+    def _export(self, request: Request, code: str) -> _Export:
         query = validate_bilingual(RegisterQuerySerializer, request.query_params)
         school = school_unit_for(self.actor, Perm.STUDENT_VIEW, code)
         year_be = query.get("year") or academic_year_be_of(timezone.localdate())
         year = AcademicYear.objects.filter(year_be=year_be).first()
         if year is None:
             raise NotFoundOrNoAccess.default()
-        return register_rows(actor=self.actor, school=school, academic_year=year), year_be
+        return _Export(school, year, register_rows(actor=self.actor, school=school, academic_year=year))
 
 
 class RegisterCsvView(_RegisterView):
@@ -99,9 +140,12 @@ class RegisterCsvView(_RegisterView):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
     def get(self, request: Request, code: str) -> StreamingHttpResponse:
-        rows, year_be = self._rows(request, code)
-        response = StreamingHttpResponse(register_csv_chunks(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="register-{code}-{year_be}.csv"'
+        export = self._export(request, code)
+        record_register_export(self.actor, export.school, export.year, "csv")
+        response = StreamingHttpResponse(
+            register_csv_chunks(export.rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="register-{code}-{export.year.year_be}.csv"'
         return response
 
 
@@ -118,11 +162,14 @@ class RegisterXlsxView(_RegisterView):
         },
     )
     def get(self, request: Request, code: str) -> FileResponse:
-        rows, year_be = self._rows(request, code)
+        export = self._export(request, code)
+        tally = [0]
+        workbook = register_xlsx(_counted(export.rows, tally))
+        record_register_export(self.actor, export.school, export.year, "xlsx", rows=tally[0])
         return FileResponse(
-            register_xlsx(rows),
+            workbook,
             as_attachment=True,
-            filename=f"register-{code}-{year_be}.xlsx",
+            filename=f"register-{code}-{export.year.year_be}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
 

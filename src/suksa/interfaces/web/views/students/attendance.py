@@ -1,4 +1,4 @@
-"""Daily attendance pages: the actor's rooms, one room's sheet (built for a phone), monthly
+"""Daily attendance pages: the actor's rooms (50 a page), one room's sheet (built for a phone), monthly
 summaries, a school's and an ESA's rooms with missing days, and school closures.
 
 The room sheet is a plain form (radio buttons styled as large buttons, one Save) that works
@@ -14,6 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, re_path, reverse
@@ -26,7 +28,8 @@ from suksa.core.models import OrgUnit
 from suksa.core.policy import Actor, Perm
 from suksa.core.selectors import units_visible_to
 from suksa.domains.students import selectors_attendance as sa
-from suksa.domains.students.models.choices import AttendanceCode
+from suksa.domains.students.models import AttendanceMark, Classroom, Enrolment
+from suksa.domains.students.models.choices import GRADE_ORDER, AttendanceCode
 from suksa.domains.students.services.attendance import (
     attendance_mark_room,
     school_closure_add,
@@ -99,24 +102,65 @@ def room_url(classroom_id: int, day: dt.date | None = None) -> str:
 # --- the actor's rooms ------------------------------------------------------------------------------
 
 
+# Rooms listed on one page of the home page (a large school has a few hundred rooms).
+ROOMS_PER_PAGE = 50
+_GRADE_RANK = Case(
+    *(When(grade=g, then=Value(i)) for i, g in enumerate(GRADE_ORDER)), output_field=IntegerField()
+)
+
+
+def my_rooms_page(
+    actor: Actor, day: dt.date, page_number: str | None
+) -> tuple[Page[Any], list[sa.RoomStatus]]:
+    """One page of the rooms the actor may mark in the academic year of ``day`` (school, grade in
+    school order, number), each with its learners and marks that day: two queries (count, page)."""
+    ay = sa.academic_year_of(day)
+    rooms = sa.rooms_markable_by(actor).filter(academic_year=ay) if ay else Classroom.objects.none()
+    learners = (
+        Enrolment.objects.filter(sa.enrolments_covering(day), classroom=OuterRef("pk"))
+        .order_by()
+        .values("classroom")
+        .annotate(n=Count("student", distinct=True))
+        .values("n")
+    )
+    marked = (
+        AttendanceMark.objects.filter(classroom=OuterRef("pk"), date=day)
+        .order_by()
+        .values("classroom")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    ordered = (
+        rooms.select_related("school")
+        .annotate(grade_rank=_GRADE_RANK, n_learners=Subquery(learners), n_marked=Subquery(marked))
+        .order_by("school__code", "grade_rank", "number", "pk")
+    )
+    page = Paginator(ordered, ROOMS_PER_PAGE).get_page(page_number)
+    return page, [sa.RoomStatus(r, r.n_learners or 0, r.n_marked or 0) for r in page.object_list]
+
+
 @login_required
 def attendance_home(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     errors: list[str] = []
     chosen = _date_param(request, errors)
     day = chosen or sa.today()
-    rooms = sa.my_rooms(actor, day)
+    page, rooms = my_rooms_page(actor, day, request.GET.get("page"))
     schools = sorted({r.classroom.school for r in rooms}, key=lambda u: u.code)
     esa_codes = [
         [c for c in p.split("/") if c][-1]
         for p in actor.scope_paths(Perm.ORG_VIEW)
         if p.count("/") <= 4 and p != "/"
     ]
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "day": day,
         "chosen": chosen,
         "date_input": format_be_input(day),
         "errors": errors,
+        "page": page,
+        "query": query.urlencode(),
         "rooms": [{"status": r, "url": room_url(r.classroom.pk, chosen)} for r in rooms],
         "schools": schools,
         "overview_url": reverse("web:attendance_overview") if esa_codes and not rooms else None,

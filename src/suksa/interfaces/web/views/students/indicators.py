@@ -4,6 +4,10 @@
 each with its provenance in the cell's title; ``&format=csv`` downloads the same values. Small
 cells are shown as computed only inside the unit's own office (the unit, or a school's ESA); every
 other reader sees "ปกปิด (<5)". A constant number of queries whatever the unit's size.
+
+Without ``?year=`` the page opens on the latest year that has flow rates (promotion, repetition,
+dropout): the flows of year t need the census of t+1, so the newest year usually holds enrolment
+only. A unit with no flows at all opens on its latest year with any value.
 """
 
 from __future__ import annotations
@@ -112,10 +116,20 @@ def _grade_label(grade: str) -> str:
     return pick(GRADE_TH[grade], grade)
 
 
+def default_year(actor: Actor, unit: OrgUnit, years: list[int]) -> int | None:
+    """The latest year with flow rates for the unit, else the latest year with any value (one query)."""
+    if not years:
+        return None
+    flows = sel.indicator_values_for(actor, unit).filter(indicator__in=FLOW_CODES)
+    latest = flows.order_by("-period").values_list("period", flat=True).first()
+    flow_year = int(latest[:4]) if latest and latest[:4].isdigit() else None
+    return flow_year if flow_year in years else years[0]
+
+
 def page_context(actor: Actor, unit: OrgUnit, year: int | None) -> dict[str, Any]:
     years = sel.years_with_values(actor, unit)
     if year is None or year not in years:
-        year = years[0] if years else None
+        year = default_year(actor, unit, years)
     values: dict[tuple[str, str, str], IndicatorValue] = {}
     if year is not None:
         for v in sel.indicator_values_for(actor, unit, [str(year), f"{year}/jun10"]):
