@@ -33,6 +33,7 @@ from suksa.core.tabular import read_table
 from suksa.domains.students.dmc import DMC_COLUMNS
 from suksa.domains.students.services.importing.export import (
     register_csv_chunks,
+    register_export_audit,
     register_rows,
     register_xlsx,
     template_csv,
@@ -49,6 +50,7 @@ __all__ = [
     "JOB_KIND",
     "StudentImportReport",
     "register_csv_chunks",
+    "register_export_audit",
     "register_rows",
     "register_xlsx",
     "students_import",

@@ -15,9 +15,13 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Any
 
+from django.db import transaction
+from django.db.models import QuerySet
+
+from suksa.core import audit
 from suksa.core.dates import format_be_input
 from suksa.core.errors import NotFoundOrNoAccess
-from suksa.core.models import AcademicYear, OrgUnit
+from suksa.core.models import AcademicYear, AuditEntry, OrgUnit
 from suksa.core.policy import Actor, Perm
 from suksa.domains.students.dmc import DMC_HEADERS, ENTRY_EXPORT, SEX_EXPORT
 from suksa.domains.students.models import Enrolment
@@ -41,10 +45,35 @@ def register_rows(*, actor: Actor, school: OrgUnit, academic_year: AcademicYear)
     return _rows(school, academic_year)
 
 
+def _register_enrolments(school: OrgUnit, academic_year: AcademicYear) -> QuerySet[Enrolment]:
+    """The enrolments a register export writes: one per learner enrolled at the school that year."""
+    return Enrolment.objects.filter(school=school, academic_year=academic_year, status__in=OPEN_STATUSES)
+
+
+def register_export_audit(
+    *, actor: Actor, school: OrgUnit, academic_year: AcademicYear, fmt: str, rows: int | None = None
+) -> AuditEntry:
+    """Audit one export of a school's register: school, year, format and number of rows — counted
+    while writing when known, else counted in one query (a streamed CSV is audited before it
+    leaves). No learner's data goes into the entry."""
+    if rows is None:
+        rows = _register_enrolments(school, academic_year).count()
+    with transaction.atomic():
+        return audit.record(
+            actor=actor,
+            action=AuditEntry.Action.EXPORT,
+            object_type="students.register",
+            object_id=school.pk,
+            object_repr=f"register {school.code} {academic_year.year_be} ({fmt})",
+            unit_path=school.path,
+            changes={"school": school.code, "year": academic_year.year_be, "format": fmt, "rows": rows},
+        )
+
+
 def _rows(school: OrgUnit, academic_year: AcademicYear) -> Iterator[dict[str, str]]:
     h = DMC_HEADERS
     qs = (
-        Enrolment.objects.filter(school=school, academic_year=academic_year, status__in=OPEN_STATUSES)
+        _register_enrolments(school, academic_year)
         .order_by("grade", "classroom__number", "student__first_name_th", "student__last_name_th", "pk")
         .values_list(*_VALUES)
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,16 +20,15 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from suksa.core import audit, jobs
+from suksa.core import jobs
 from suksa.core.dates import academic_year_be_of
 from suksa.core.errors import NotFoundOrNoAccess
-from suksa.core.models import AcademicYear, AuditEntry, OrgUnit
-from suksa.core.policy import Actor, Perm
-from suksa.domains.students.models import Enrolment
-from suksa.domains.students.models.choices import OPEN_STATUSES
+from suksa.core.models import AcademicYear, OrgUnit
+from suksa.core.policy import Perm
 from suksa.domains.students.selectors import school_unit_for
 from suksa.domains.students.services.imports import (
     register_csv_chunks,
+    register_export_audit,
     register_rows,
     register_xlsx,
     students_import_submit,
@@ -82,29 +80,6 @@ class JobDetailView(SuksaAPIView):
         return Response(JobSerializer(jobs.job_get(self.actor, job_id)).data)
 
 
-def record_register_export(
-    actor: Actor, school: OrgUnit, year: AcademicYear, fmt: str, rows: int | None = None
-) -> AuditEntry:
-    """Audit one export of a school's register: the school, the year, the format and the number of
-    rows — counted while writing when known, else the learners ``register_rows`` writes, counted in
-    one query (a streamed CSV is audited before it leaves). No learner's data in the entry."""
-    if rows is None:
-        open_enrolments = Enrolment.objects.filter(
-            school=school, academic_year=year, status__in=OPEN_STATUSES
-        )
-        rows = open_enrolments.count()
-    with transaction.atomic():
-        return audit.record(
-            actor=actor,
-            action=AuditEntry.Action.EXPORT,
-            object_type="students.register",
-            object_id=school.pk,
-            object_repr=f"register {school.code} {year.year_be} ({fmt})",
-            unit_path=school.path,
-            changes={"school": school.code, "year": year.year_be, "format": fmt, "rows": rows},
-        )
-
-
 def _counted(rows: Iterator[dict[str, str]], tally: list[int]) -> Iterator[dict[str, str]]:
     for row in rows:
         tally[0] += 1
@@ -141,7 +116,7 @@ class RegisterCsvView(_RegisterView):
     )
     def get(self, request: Request, code: str) -> StreamingHttpResponse:
         export = self._export(request, code)
-        record_register_export(self.actor, export.school, export.year, "csv")
+        register_export_audit(actor=self.actor, school=export.school, academic_year=export.year, fmt="csv")
         response = StreamingHttpResponse(
             register_csv_chunks(export.rows), content_type="text/csv; charset=utf-8"
         )
@@ -165,7 +140,9 @@ class RegisterXlsxView(_RegisterView):
         export = self._export(request, code)
         tally = [0]
         workbook = register_xlsx(_counted(export.rows, tally))
-        record_register_export(self.actor, export.school, export.year, "xlsx", rows=tally[0])
+        register_export_audit(
+            actor=self.actor, school=export.school, academic_year=export.year, fmt="xlsx", rows=tally[0]
+        )
         return FileResponse(
             workbook,
             as_attachment=True,

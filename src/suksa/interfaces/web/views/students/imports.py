@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,17 +22,16 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from suksa.core import audit, jobs
+from suksa.core import jobs
 from suksa.core.dates import academic_year_be_of
 from suksa.core.errors import NotFoundOrNoAccess, PermissionDenied, Problem, SuksaError
-from suksa.core.models import AcademicYear, AuditEntry, Job, OrgUnit
+from suksa.core.models import AcademicYear, Job, OrgUnit
 from suksa.core.policy import Actor, Perm
 from suksa.core.tabular import problems_csv
-from suksa.domains.students.models import Enrolment
-from suksa.domains.students.models.choices import OPEN_STATUSES
 from suksa.domains.students.selectors import school_unit_for
 from suksa.domains.students.services.imports import (
     register_csv_chunks,
+    register_export_audit,
     register_rows,
     register_xlsx,
     students_import_submit,
@@ -160,29 +158,6 @@ def _text(stored: dict[str, Any], language: str) -> str:
     return message.split(": ", 1)[1] if ": " in message and stored.get("row") is not None else message
 
 
-def record_register_export(
-    actor: Actor, school: OrgUnit, year: AcademicYear, fmt: str, rows: int | None = None
-) -> AuditEntry:
-    """Audit one export of a school's register: the school, the year, the format and the number of
-    rows — counted while writing when known, else the learners ``register_rows`` writes, counted in
-    one query (a streamed CSV is audited before it leaves). No learner's data in the entry."""
-    if rows is None:
-        open_enrolments = Enrolment.objects.filter(
-            school=school, academic_year=year, status__in=OPEN_STATUSES
-        )
-        rows = open_enrolments.count()
-    with transaction.atomic():
-        return audit.record(
-            actor=actor,
-            action=AuditEntry.Action.EXPORT,
-            object_type="students.register",
-            object_id=school.pk,
-            object_repr=f"register {school.code} {year.year_be} ({fmt})",
-            unit_path=school.path,
-            changes={"school": school.code, "year": year.year_be, "format": fmt, "rows": rows},
-        )
-
-
 def _counted(rows: Iterator[dict[str, str]], tally: list[int]) -> Iterator[dict[str, str]]:
     for row in rows:
         tally[0] += 1
@@ -220,7 +195,7 @@ def school_register_csv(request: HttpRequest, code: str) -> HttpResponseBase:
     found = _register(request, code)
     if isinstance(found, HttpResponse):
         return found
-    record_register_export(found.actor, found.school, found.year, "csv")
+    register_export_audit(actor=found.actor, school=found.school, academic_year=found.year, fmt="csv")
     response = StreamingHttpResponse(register_csv_chunks(found.rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="register-{code}-{found.year.year_be}.csv"'
     return response
@@ -233,7 +208,9 @@ def school_register_xlsx(request: HttpRequest, code: str) -> HttpResponseBase:
         return found
     tally = [0]
     workbook = register_xlsx(_counted(found.rows, tally))
-    record_register_export(found.actor, found.school, found.year, "xlsx", rows=tally[0])
+    register_export_audit(
+        actor=found.actor, school=found.school, academic_year=found.year, fmt="xlsx", rows=tally[0]
+    )
     return FileResponse(
         workbook,
         as_attachment=True,
