@@ -124,6 +124,7 @@ def make_world() -> World:
     personas: list[tuple[str, Role, OrgUnit]] = [
         ("executive", Role.NATIONAL_EXECUTIVE, nation),
         ("me_officer", Role.NATIONAL_ME_OFFICER, nation),
+        ("reviewer", Role.ME_REVIEWER, nation),
         ("inspector_r1", Role.INSPECTOR, r1),
         ("esa_director_a1", Role.ESA_DIRECTOR, a1),
         ("esa_officer_a1", Role.ESA_OFFICER, a1),

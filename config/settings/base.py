@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "suksa.core",
     "suksa.domains.accounts",
     "suksa.domains.students",
+    "suksa.domains.monitoring",
     "suksa.interfaces.api",
     "suksa.interfaces.web",
     "suksa.interfaces.cli",

@@ -90,6 +90,13 @@ class InvalidInput(SuksaError):
     """The input is malformed or violates a rule; nothing was written."""
 
 
+class Conflict(SuksaError):
+    """Someone else changed the object since the actor read it (optimistic locking); nothing was
+    written. ``current`` may carry the newer state for the caller to show."""
+
+    current: Any = None
+
+
 class NotFoundOrNoAccess(SuksaError):
     """The object does not exist *or* the actor may not see it: deliberately indistinguishable."""
 

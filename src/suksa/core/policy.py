@@ -20,6 +20,7 @@ from suksa.core.lookups import subtree_q
 class Role(StrEnum):
     NATIONAL_EXECUTIVE = "national_executive"
     NATIONAL_ME_OFFICER = "national_me_officer"
+    ME_REVIEWER = "me_reviewer"
     INSPECTOR = "inspector"
     ESA_DIRECTOR = "esa_director"
     ESA_OFFICER = "esa_officer"
@@ -33,6 +34,7 @@ class Role(StrEnum):
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.NATIONAL_EXECUTIVE: ("ผู้บริหารระดับชาติ", "National executive"),
     Role.NATIONAL_ME_OFFICER: ("เจ้าหน้าที่ติดตามและประเมินผลส่วนกลาง", "National M&E officer"),
+    Role.ME_REVIEWER: ("ผู้ตรวจพิจารณารายงานติดตามและประเมินผล", "M&E report reviewer"),
     Role.INSPECTOR: ("ผู้ตรวจราชการ", "Inspector"),
     Role.ESA_DIRECTOR: ("ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา", "ESA director"),
     Role.ESA_OFFICER: ("เจ้าหน้าที่สำนักงานเขตพื้นที่การศึกษา", "ESA officer"),
@@ -47,6 +49,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 ROLE_UNIT_KINDS: dict[Role, frozenset[str]] = {
     Role.NATIONAL_EXECUTIVE: frozenset({"nation"}),
     Role.NATIONAL_ME_OFFICER: frozenset({"nation"}),
+    Role.ME_REVIEWER: frozenset({"nation", "region"}),
     Role.INSPECTOR: frozenset({"nation", "region"}),
     Role.ESA_DIRECTOR: frozenset({"esa"}),
     Role.ESA_OFFICER: frozenset({"esa"}),
@@ -79,6 +82,12 @@ class Perm(StrEnum):
     CENSUS_CLOSE = "census.close"  # open and close census rounds, amend after closing (nation)
     DUPLICATE_RESOLVE = "student.resolve_duplicate"  # resolve one-person-two-schools claims
     INDICATOR_COMPUTE = "indicator.compute"  # recompute stored indicator values
+    MONITORING_MANAGE = "monitoring.manage"  # catalogue, targets, frameworks, rounds, rules, reviewers
+    REPORT_VIEW = "report.view"  # read ESA monitoring reports in scope (not for reviewers: see below)
+    REPORT_EDIT = "report.edit"  # fill the own ESA's report: values, narratives, evidence, works
+    REPORT_SUBMIT = "report.submit"  # submit the own ESA's report (the ESA director)
+    # Review the reports assigned to oneself (selectors narrow to Report.reviewer == the user).
+    REPORT_REVIEW = "report.review"
 
 
 _EVERYONE = frozenset(Role)
@@ -98,7 +107,17 @@ ROLE_PERMS[Role.ESA_DIRECTOR] |= {
     Perm.USER_VIEW, Perm.USER_RESET_PASSWORD, Perm.STUDENT_VIEW, Perm.CENSUS_ACKNOWLEDGE, Perm.DUPLICATE_RESOLVE,
 }  # fmt: skip
 ROLE_PERMS[Role.ESA_OFFICER] |= {Perm.STUDENT_VIEW, Perm.CENSUS_ACKNOWLEDGE, Perm.DUPLICATE_RESOLVE}
-ROLE_PERMS[Role.NATIONAL_ME_OFFICER] |= {Perm.CENSUS_CLOSE, Perm.INDICATOR_COMPUTE}
+ROLE_PERMS[Role.NATIONAL_ME_OFFICER] |= {
+    Perm.CENSUS_CLOSE, Perm.INDICATOR_COMPUTE, Perm.MONITORING_MANAGE, Perm.REPORT_VIEW, Perm.REPORT_REVIEW,
+}  # fmt: skip
+# Reviewers of the bureau see only the reports assigned to them (no REPORT_VIEW).
+ROLE_PERMS[Role.ME_REVIEWER] |= {Perm.REPORT_REVIEW}
+# ESA staff fill their own report; only the director submits it.
+ROLE_PERMS[Role.ESA_DIRECTOR] |= {Perm.REPORT_VIEW, Perm.REPORT_EDIT, Perm.REPORT_SUBMIT}
+ROLE_PERMS[Role.ESA_OFFICER] |= {Perm.REPORT_VIEW, Perm.REPORT_EDIT}
+# Executives and inspectors read every report in their scope.
+ROLE_PERMS[Role.NATIONAL_EXECUTIVE] |= {Perm.REPORT_VIEW}
+ROLE_PERMS[Role.INSPECTOR] |= {Perm.REPORT_VIEW}
 ROLE_PERMS[Role.DPO] |= {Perm.AUDIT_VIEW, Perm.USER_VIEW}
 # System administrators run imports and recomputations; they never read sensitive data.
 ROLE_PERMS[Role.SYSADMIN] |= {

@@ -137,6 +137,7 @@ class Persona:
 PERSONAS: tuple[Persona, ...] = (
     Persona("executive", Role.NATIONAL_EXECUTIVE, "nation", "ดร.", "วิมลรัตน์", "ศรีสุขวัฒนากูล", "Wimonrat", "Srisukwatthanakun"),
     Persona("me_officer", Role.NATIONAL_ME_OFFICER, "nation", "นาง", "ปราณี", "ทองประเสริฐกุล", "Pranee", "Thongprasoetkun"),
+    Persona("reviewer", Role.ME_REVIEWER, "nation", "นาง", "จันทร์เพ็ญ", "ศักดิ์สิทธิ์ธำรง", "Chanphen", "Saksitthamrong"),
     Persona("inspector", Role.INSPECTOR, "home_region", "นาย", "ธนพล", "วงศ์ไพบูลย์ชัย", "Thanaphon", "Wongphaibunchai"),
     Persona("esa_director", Role.ESA_DIRECTOR, "home_esa", "ดร.", "สมชาย", "รุ่งเรืองศักดิ์ดี", "Somchai", "Rungrueangsakdi"),
     Persona("esa_officer", Role.ESA_OFFICER, "home_esa", "นางสาว", "กนกวรรณ", "แสงอรุณทิพย์", "Kanokwan", "Saengarunthip"),

@@ -116,3 +116,25 @@ STUDENT_PERM_HOLDERS = {
 @pytest.mark.parametrize("perm", list(STUDENT_PERM_HOLDERS), ids=str)
 def test_student_permissions_are_held_by_exactly_these_roles(perm: Perm) -> None:
     assert set(roles_with(perm)) == STUDENT_PERM_HOLDERS[perm]
+
+
+# Monitoring: the bureau manages and reviews, reviewers see only what is assigned to them (no
+# report.view), ESA staff fill their own report and only the director submits it.
+MONITORING_PERM_HOLDERS = {
+    Perm.MONITORING_MANAGE: {Role.NATIONAL_ME_OFFICER},
+    Perm.REPORT_VIEW: {
+        Role.NATIONAL_EXECUTIVE,
+        Role.NATIONAL_ME_OFFICER,
+        Role.INSPECTOR,
+        Role.ESA_DIRECTOR,
+        Role.ESA_OFFICER,
+    },
+    Perm.REPORT_EDIT: {Role.ESA_DIRECTOR, Role.ESA_OFFICER},
+    Perm.REPORT_SUBMIT: {Role.ESA_DIRECTOR},
+    Perm.REPORT_REVIEW: {Role.NATIONAL_ME_OFFICER, Role.ME_REVIEWER},
+}
+
+
+@pytest.mark.parametrize("perm", list(MONITORING_PERM_HOLDERS), ids=str)
+def test_monitoring_permissions_are_held_by_exactly_these_roles(perm: Perm) -> None:
+    assert set(roles_with(perm)) == MONITORING_PERM_HOLDERS[perm]

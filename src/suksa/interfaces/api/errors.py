@@ -21,7 +21,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, PermissionDenied, Problem, SuksaError
+from suksa.core.errors import Conflict, InvalidInput, NotFoundOrNoAccess, PermissionDenied, Problem, SuksaError
 from suksa.core.i18n import current_language
 
 NON_FIELD = "non_field_errors"
@@ -169,6 +169,7 @@ _SUKSA_STATUS: list[tuple[type[SuksaError], int]] = [
     (InvalidInput, status.HTTP_400_BAD_REQUEST),
     (NotFoundOrNoAccess, status.HTTP_404_NOT_FOUND),
     (PermissionDenied, status.HTTP_403_FORBIDDEN),
+    (Conflict, status.HTTP_409_CONFLICT),
 ]
 
 
