@@ -24,7 +24,7 @@ TINY_COUNTS = {
     "esas_secondary": 2,
     "provinces": 3,
     "schools": 59,
-    "users": 12,
+    "users": 13,
 }
 
 
@@ -171,8 +171,8 @@ def test_replace_removes_the_previous_demo_but_keeps_the_audit_log(tiny: dict[st
     generate(scale="tiny", seed=2569, replace=True)
 
     assert OrgUnit.objects.count() == 1 + 18 + 9 + 59
-    assert User.objects.count() == 12
-    assert RoleAssignment.objects.count() == 12
+    assert User.objects.count() == 13
+    assert RoleAssignment.objects.count() == 13
     assert AuditEntry.objects.filter(object_type="demo.nation").count() == 2
 
 

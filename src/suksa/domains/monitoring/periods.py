@@ -38,7 +38,9 @@ def available_on(period: str, kind: str, lag_days: int = 0) -> dt.date | None:
     return None
 
 
-def pick_period(periods: list[str], kind: str, *, round_key: str, period_end: dt.date, lag_days: int = 0) -> str | None:
+def pick_period(
+    periods: list[str], kind: str, *, round_key: str, period_end: dt.date, lag_days: int = 0
+) -> str | None:
     """The period a report of the round (``round_key``, ending ``period_end``) shows, if any."""
     if kind == "round":
         return round_key if round_key in periods else None

@@ -27,10 +27,24 @@ AREA_LEVELS = ["esa", "region", "nation"]
 
 
 def _ind(
-    code: str, name_th: str, name_en: str, definition_th: str, definition_en: str, *, unit: str, direction: str,
-    domain: str, kind: str, source: dict[str, Any] | None = None, standards: tuple[str, ...] = ("3",),
-    levels: list[str] | None = None, disaggregations: list[str] | None = None, formula: str = "",
-    min_value: float | None = None, max_value: float | None = None, value_type: str = "decimal",
+    code: str,
+    name_th: str,
+    name_en: str,
+    definition_th: str,
+    definition_en: str,
+    *,
+    unit: str,
+    direction: str,
+    domain: str,
+    kind: str,
+    source: dict[str, Any] | None = None,
+    standards: tuple[str, ...] = ("3",),
+    levels: list[str] | None = None,
+    disaggregations: list[str] | None = None,
+    formula: str = "",
+    min_value: float | None = None,
+    max_value: float | None = None,
+    value_type: str = "decimal",
 ) -> dict[str, Any]:
     if unit == "percent":
         min_value = 0.0 if min_value is None else min_value
@@ -45,7 +59,12 @@ def _ind(
 
 
 def _students(code: str, period: str = "year", scale: float = 100.0, lag_days: int = 71) -> dict[str, Any]:
-    src: dict[str, Any] = {"producer": "students.indicators", "indicator": code, "breakdown": "", "period": period}
+    src: dict[str, Any] = {
+        "producer": "students.indicators",
+        "indicator": code,
+        "breakdown": "",
+        "period": period,
+    }
     if scale != 1:
         src["scale"] = scale
     if period == "year":
@@ -54,7 +73,12 @@ def _students(code: str, period: str = "year", scale: float = 100.0, lag_days: i
 
 
 def _imported(dataset: str, code: str, period: str, scale: float = 1.0) -> dict[str, Any]:
-    src: dict[str, Any] = {"producer": f"import:{dataset}", "dataset": dataset, "indicator": code, "period": period}
+    src: dict[str, Any] = {
+        "producer": f"import:{dataset}",
+        "dataset": dataset,
+        "indicator": code,
+        "period": period,
+    }
     if scale != 1:
         src["scale"] = scale
     return src

@@ -21,7 +21,14 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from suksa.core.errors import Conflict, InvalidInput, NotFoundOrNoAccess, PermissionDenied, Problem, SuksaError
+from suksa.core.errors import (
+    Conflict,
+    InvalidInput,
+    NotFoundOrNoAccess,
+    PermissionDenied,
+    Problem,
+    SuksaError,
+)
 from suksa.core.i18n import current_language
 
 NON_FIELD = "non_field_errors"

@@ -6,6 +6,14 @@ catch-all that answers unknown API paths with the bilingual 404 body.
 """
 
 from suksa.interfaces.api.views import accounts, audit, imports, org, schema
+from suksa.interfaces.api.views.monitoring import catalogue as mon_catalogue
+from suksa.interfaces.api.views.monitoring import external as mon_external
+from suksa.interfaces.api.views.monitoring import frameworks as mon_frameworks
+from suksa.interfaces.api.views.monitoring import quality as mon_quality
+from suksa.interfaces.api.views.monitoring import reports as mon_reports
+from suksa.interfaces.api.views.monitoring import review as mon_review
+from suksa.interfaces.api.views.monitoring import status as mon_status
+from suksa.interfaces.api.views.monitoring import works as mon_works
 from suksa.interfaces.api.views.students import attendance, census, enrolment, indicators, registry
 from suksa.interfaces.api.views.students import imports as student_imports
 
@@ -18,6 +26,14 @@ urlpatterns = [
     *attendance.urlpatterns,
     *census.urlpatterns,
     *indicators.urlpatterns,
+    *mon_external.urlpatterns,
+    *mon_catalogue.urlpatterns,
+    *mon_frameworks.urlpatterns,
+    *mon_reports.urlpatterns,
+    *mon_works.urlpatterns,
+    *mon_quality.urlpatterns,
+    *mon_review.urlpatterns,
+    *mon_status.urlpatterns,
     *org.urlpatterns,
     *accounts.urlpatterns,
     *audit.urlpatterns,

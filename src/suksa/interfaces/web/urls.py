@@ -1,6 +1,14 @@
 """The web shell's URL map: one module of views per area, each exporting ``urlpatterns``."""
 
 from suksa.interfaces.web.views import accounts, audit, imports, org, shell
+from suksa.interfaces.web.views.monitoring import catalogue as mon_catalogue
+from suksa.interfaces.web.views.monitoring import external as mon_external
+from suksa.interfaces.web.views.monitoring import frameworks as mon_frameworks
+from suksa.interfaces.web.views.monitoring import quality as mon_quality
+from suksa.interfaces.web.views.monitoring import reports as mon_reports
+from suksa.interfaces.web.views.monitoring import review as mon_review
+from suksa.interfaces.web.views.monitoring import status as mon_status
+from suksa.interfaces.web.views.monitoring import works as mon_works
 from suksa.interfaces.web.views.students import attendance, census, enrolment, indicators, registry
 from suksa.interfaces.web.views.students import imports as student_imports
 
@@ -17,4 +25,12 @@ urlpatterns = [
     *attendance.urlpatterns,
     *census.urlpatterns,
     *indicators.urlpatterns,
+    *mon_external.urlpatterns,
+    *mon_catalogue.urlpatterns,
+    *mon_frameworks.urlpatterns,
+    *mon_reports.urlpatterns,
+    *mon_works.urlpatterns,
+    *mon_quality.urlpatterns,
+    *mon_review.urlpatterns,
+    *mon_status.urlpatterns,
 ]

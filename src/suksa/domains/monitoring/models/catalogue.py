@@ -96,7 +96,9 @@ class Indicator(models.Model):
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="indicator_code_version"),
-            models.UniqueConstraint(fields=["code"], condition=Q(is_current=True), name="indicator_one_current"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(is_current=True), name="indicator_one_current"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,4 +147,6 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator_code} {self.fiscal_year} {self.unit_id or self.peer_group or '*'}={self.value}"
+        return (
+            f"{self.indicator_code} {self.fiscal_year} {self.unit_id or self.peer_group or '*'}={self.value}"
+        )

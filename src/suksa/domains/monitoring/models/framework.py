@@ -49,7 +49,9 @@ class FrameworkIndicator(models.Model):
 
     class Meta:
         ordering = ["standard__order", "order", "id"]
-        constraints = [models.UniqueConstraint(fields=["framework", "indicator"], name="frameworkitem_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "indicator"], name="frameworkitem_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.framework} {self.indicator}"
@@ -159,7 +161,9 @@ class ValidationRule(models.Model):
     Personal data: none. Retention: indefinite.
     """
 
-    framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.CASCADE, related_name="rules")
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.CASCADE, related_name="rules"
+    )
     code = models.CharField(max_length=40)
     kind = models.CharField(max_length=20, choices=RuleKind.choices)
     severity = models.CharField(max_length=10, choices=Severity.choices)

@@ -36,7 +36,11 @@ class Report(models.Model):
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     lock_version = models.PositiveIntegerField(default=0)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports_to_review"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_to_review",
     )
     fields_asked = models.PositiveIntegerField(default=0)
     fields_prefilled = models.PositiveIntegerField(default=0)
@@ -158,7 +162,9 @@ class EvidenceFile(models.Model):
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
-    work = models.ForeignKey(OutstandingWork, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
+    work = models.ForeignKey(
+        OutstandingWork, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
     section = models.ForeignKey(
         NarrativeSection, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
     )
@@ -178,7 +184,7 @@ class EvidenceFile(models.Model):
 
 
 class DataProblem(models.Model):
-    """"Report a data problem": the ESA's objection to a pre-filled value, instead of an overwrite.
+    """ "Report a data problem": the ESA's objection to a pre-filled value, instead of an overwrite.
 
     Personal data: the raiser's and resolver's usernames. Retention: with the report.
     """

@@ -82,7 +82,9 @@ def round_prefill(*, actor: Actor, round: Round, esa_ids: list[int] | None = Non
         Report.objects.bulk_create(new, batch_size=BATCH)
         summary.reports_created = len(new)
         reports = dict(
-            Report.objects.filter(round=round, esa_id__in=esa_list, status__in=REFILLABLE).values_list("esa_id", "pk")
+            Report.objects.filter(round=round, esa_id__in=esa_list, status__in=REFILLABLE).values_list(
+                "esa_id", "pk"
+            )
         )
         summary.reports_filled = len(reports)
         summary.reports_skipped = len(esa_list) - len(reports)
@@ -138,7 +140,9 @@ def round_prefill(*, actor: Actor, round: Round, esa_ids: list[int] | None = Non
     return summary
 
 
-def _value(report_id: int, indicator_id: int, value: float | None, period: str, source: dict[str, Any], now: Any) -> ReportValue:
+def _value(
+    report_id: int, indicator_id: int, value: float | None, period: str, source: dict[str, Any], now: Any
+) -> ReportValue:
     return ReportValue(
         report_id=report_id,
         indicator_id=indicator_id,

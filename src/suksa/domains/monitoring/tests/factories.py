@@ -21,8 +21,14 @@ def round_of(fw: Framework, code: str = "m12") -> Round:
 
 
 def put_value(
-    unit: OrgUnit, indicator: str, period: str, value: float, *, producer: str = "students.indicators",
-    breakdown: str = "", formula_version: str = "test-1",
+    unit: OrgUnit,
+    indicator: str,
+    period: str,
+    value: float,
+    *,
+    producer: str = "students.indicators",
+    breakdown: str = "",
+    formula_version: str = "test-1",
 ) -> IndicatorValue:
     """A stored platform value (as a producer would write it) with its run."""
     now = timezone.now()

@@ -23,18 +23,29 @@ def test_round_periods_follow_the_fiscal_year() -> None:
     assert round_period(2569, 6) == (on("2025-10-01"), on("2026-03-31"))
     assert round_period(2569, 12) == (on("2025-10-01"), on("2026-09-30"))
     d = default_round_dates(2569, 12)
-    assert (d["opens_on"], d["due_on"], d["locks_on"]) == (on("2026-09-16"), on("2026-11-30"), on("2026-12-31"))
+    assert (d["opens_on"], d["due_on"], d["locks_on"]) == (
+        on("2026-09-16"),
+        on("2026-11-30"),
+        on("2026-12-31"),
+    )
 
 
 def test_a_round_shows_the_latest_period_known_by_its_end() -> None:
     # Flows of AY 2568 exist from 10 June 2026 (31 March + 71 days): not yet at the 6-month round.
     assert available_on("2568", "year", 71) == on("2026-06-10")
     periods = ["2566", "2567", "2568"]
-    assert pick_period(periods, "year", round_key="2569/m6", period_end=on("2026-03-31"), lag_days=71) == "2567"
-    assert pick_period(periods, "year", round_key="2569/m12", period_end=on("2026-09-30"), lag_days=71) == "2568"
+    assert (
+        pick_period(periods, "year", round_key="2569/m6", period_end=on("2026-03-31"), lag_days=71) == "2567"
+    )
+    assert (
+        pick_period(periods, "year", round_key="2569/m12", period_end=on("2026-09-30"), lag_days=71) == "2568"
+    )
     census = ["2568/jun10", "2568/nov10", "2569/jun10"]
     assert pick_period(census, "census", round_key="2569/m6", period_end=on("2026-03-31")) == "2568/nov10"
-    assert pick_period(["2569/m6", "2569/m12"], "round", round_key="2569/m6", period_end=on("2026-03-31")) == "2569/m6"
+    assert (
+        pick_period(["2569/m6", "2569/m12"], "round", round_key="2569/m6", period_end=on("2026-03-31"))
+        == "2569/m6"
+    )
     assert pick_period(["2569/m12"], "round", round_key="2569/m6", period_end=on("2026-03-31")) is None
     assert pick_period(["junk"], "year", round_key="x", period_end=on("2026-03-31")) is None
 
@@ -51,7 +62,9 @@ def test_prefill_fills_platform_values_with_provenance_and_asks_only_the_rest(wo
 
     assert summary.reports_created == 3  # every ESA of the world owes a report
     report = Report.objects.get(round=rnd, esa=world.esa_a1)
-    values = {v.indicator.code: v for v in ReportValue.objects.filter(report=report).select_related("indicator")}
+    values = {
+        v.indicator.code: v for v in ReportValue.objects.filter(report=report).select_related("indicator")
+    }
     dropout = values["dropout_rate"]
     assert (dropout.origin, dropout.value, dropout.period) == (ValueOrigin.PREFILLED, 1.87, "2568")
     assert dropout.source["value_id"] == newest.pk
@@ -98,7 +111,9 @@ def test_a_past_round_keeps_what_was_known_then(world: World) -> None:
     put_value(world.esa_a1, "dropout_rate", "2567", 0.02)
     put_value(world.esa_a1, "dropout_rate", "2568", 0.03)
     round_prefill(actor=SYSTEM, round=round_of(fw, "m6"))
-    value = ReportValue.objects.get(report__round__code="m6", report__esa=world.esa_a1, indicator__code="dropout_rate")
+    value = ReportValue.objects.get(
+        report__round__code="m6", report__esa=world.esa_a1, indicator__code="dropout_rate"
+    )
     assert (value.period, value.value) == ("2567", 2.0)
 
 
@@ -118,5 +133,6 @@ def test_catalogue_asks_nothing_the_platform_holds() -> None:
     ensure_catalogue()
     held = {i.source["indicator"] for i in Indicator.objects.exclude(source_kind=SourceKind.REPORTED)}
     asked = set(Indicator.objects.filter(source_kind=SourceKind.REPORTED).values_list("code", flat=True))
-    assert held and asked
+    assert held
+    assert asked
     assert not (held & asked)

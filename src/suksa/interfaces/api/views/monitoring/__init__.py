@@ -1,0 +1,1 @@
+"""Monitoring (e-MES) API views, one module per area."""

@@ -1,0 +1,1 @@
+"""Monitoring (e-MES) web views, one module per area."""
