@@ -22,6 +22,16 @@ from rest_framework.authtoken.models import Token
 
 from suksa.core.models import AuditEntry, Job, OrgUnit
 from suksa.domains.accounts.models import RoleAssignment, User
+from suksa.domains.monitoring.models import (
+    DataProblem,
+    EvidenceFile,
+    NarrativeEntry,
+    OutstandingWork,
+    Report,
+    ReportValue,
+    Review,
+)
+from suksa.domains.monitoring.models import Round as MonitoringRound
 from suksa.domains.students.models import (
     AttendanceMark,
     CensusReturn,
@@ -128,6 +138,34 @@ def _b_job(world: World) -> int:
     return job.pk
 
 
+def _b_report(world: World) -> Report:
+    """ESA B's report of a monitoring round, with a value, a work, a problem and an evidence row."""
+    from django.utils import timezone
+
+    from suksa.core.policy import SYSTEM
+    from suksa.domains.monitoring.services.prefill import round_prefill
+    from suksa.domains.monitoring.tests.factories import make_framework
+
+    report = Report.objects.filter(esa=world.esa_b1).first()
+    if report is not None:
+        return report
+    rnd = MonitoringRound.objects.first() or make_framework(2569).rounds.get(code="m12")
+    round_prefill(actor=SYSTEM, round=rnd)
+    report = Report.objects.get(round=rnd, esa=world.esa_b1)
+    value = report.values.first()
+    assert value is not None
+    now = timezone.now()
+    work = OutstandingWork.objects.create(report=report, rank=1, title="ลับเฉพาะ", description="ลับเฉพาะ")
+    DataProblem.objects.create(
+        report=report, value=value, description="ลับเฉพาะ", raised_by="x", raised_at=now
+    )
+    EvidenceFile.objects.create(
+        report=report, work=work, original_name="ลับเฉพาะ.pdf", content_type="application/pdf", size=1,
+        sha256="0" * 64, stored_path="evidence/00/" + "0" * 64, uploaded_by="x", uploaded_at=now,
+    )  # fmt: skip
+    return report
+
+
 # What a non-code URL parameter names: one of ESA B's objects (built on demand).
 ESA_B_OBJECTS: dict[str, Callable[[World], int | str]] = {
     "user_id": lambda w: w.user("director_b1_1").pk,
@@ -139,7 +177,44 @@ ESA_B_OBJECTS: dict[str, Callable[[World], int | str]] = {
     "return_id": _b_census_return,
     "batch_id": _b_batch,
     "job_id": _b_job,
+    "report_id": lambda w: _b_report(w).pk,
+    "value_id": lambda w: _b_report(w).values.order_by("pk").first().pk,  # type: ignore[union-attr]
+    "problem_id": lambda w: _b_report(w).problems.get().pk,
+    "work_id": lambda w: _b_report(w).works.get().pk,
+    "evidence_id": lambda w: _b_report(w).evidence.get().pk,
+    # Shared national objects (rounds, frameworks, catalogue codes): the report id carries the ESA.
+    "round_id": lambda w: _b_report(w).round_id,
+    "framework_id": lambda w: _b_report(w).round.framework_id,
+    "indicator_code": lambda w: "supervision_coverage",
+    "section_code": lambda w: "s1_management",
+    "section_id": lambda w: _b_report(w).round.framework.sections.order_by("pk").first().pk,  # type: ignore[union-attr]
+    "rule_id": lambda w: _b_rule(w),
+    "target_id": lambda w: _b_target(w),
 }
+# Parameters that name national reference objects (catalogue, targets, frameworks, rounds and
+# their parts): a route taking only these has no "other ESA's object" to reach; what it shows is
+# scoped per row, which its area's tests prove.
+SHARED_PARAMS = {"round_id", "framework_id", "indicator_code", "section_id", "rule_id", "target_id"}
+
+
+def _b_rule(world: World) -> int:
+    from suksa.domains.monitoring.models import ValidationRule
+
+    fw = _b_report(world).round.framework
+    rule, _ = ValidationRule.objects.get_or_create(
+        framework=fw, code="b_rule", defaults={"kind": "range", "severity": "warning",
+        "params": {"indicator": "supervision_coverage", "min": 0, "max": 100}, "message_th": "x", "message_en": "x"},
+    )  # fmt: skip
+    return rule.pk
+
+
+def _b_target(world: World) -> int:
+    from suksa.domains.monitoring.models import Target
+
+    target, _ = Target.objects.get_or_create(
+        indicator_code="dropout_rate", fiscal_year=2569, unit=world.esa_b1, defaults={"value": 1.0}
+    )
+    return target.pk
 
 
 def routes() -> Iterator[tuple[str, str]]:
@@ -173,7 +248,11 @@ def params_of(pattern: str) -> list[str]:
 # Routes whose parameter names an object every signed-in user of the platform shares (a national
 # census round, say): they cannot be "another ESA's". Each must be scoped by what it shows, which
 # its own area's tests prove.
-SHARED_OBJECT_ROUTES: dict[str, str] = {}
+SHARED_OBJECT_ROUTES: dict[str, str] = {
+    name: "national monitoring reference data"
+    for name, pattern in ROUTES
+    if params_of(pattern) and set(params_of(pattern)) <= SHARED_PARAMS
+}
 
 
 def test_every_route_parameter_is_known() -> None:
@@ -237,6 +316,14 @@ def _state() -> tuple:
         list(YearEndBatch.objects.order_by("pk").values_list("pk", "status")),
         AttendanceMark.objects.count(),
         list(Job.objects.order_by("pk").values_list("pk", "status")),
+        list(Report.objects.order_by("pk").values_list("pk", "status", "lock_version", "reviewer_id")),
+        list(ReportValue.objects.order_by("pk").values_list("pk", "value", "comment")),
+        list(NarrativeEntry.objects.order_by("pk").values_list("pk", "text")),
+        list(OutstandingWork.objects.order_by("pk").values_list("pk", "rank", "title", "verification")),
+        list(EvidenceFile.objects.order_by("pk").values_list("pk", "sha256")),
+        list(DataProblem.objects.order_by("pk").values_list("pk", "status")),
+        Review.objects.count(),
+        list(MonitoringRound.objects.order_by("pk").values_list("pk", "due_on", "locks_on")),
     )
 
 

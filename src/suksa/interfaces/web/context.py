@@ -56,6 +56,7 @@ _NAV: list[tuple[tuple[str, ...], str, str, Perm | tuple[Perm, ...] | None, tupl
     (("web:org_search",), "ค้นหา", "Search", Perm.ORG_VIEW, ("org_search",)),
     (("web:student_list",), "นักเรียน", "Students", (Perm.STUDENT_VIEW, Perm.ROOM_VIEW), ("student", "transfer", "classroom", "year_end", "duplicate")),
     (("web:attendance_home",), "เวลาเรียน", "Attendance", Perm.ATTENDANCE_RECORD, ("attendance",)),
+    (("web:monitoring_home",), "ติดตามประเมินผล", "Monitoring", (Perm.REPORT_VIEW, Perm.REPORT_REVIEW, Perm.MONITORING_MANAGE), ("monitoring", "report", "review")),
     (("web:users", "web:user_list"), "ผู้ใช้", "Users", Perm.USER_VIEW, ("user", "role_")),
     (("web:audit", "web:audit_list"), "บันทึกการใช้งาน", "Audit log", Perm.AUDIT_VIEW, ("audit",)),
     (("web:orgunit_import",), "นำเข้าหน่วยงาน", "Import org units", Perm.ORG_MANAGE, ("orgunit_import",)),

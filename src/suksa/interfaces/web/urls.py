@@ -4,6 +4,7 @@ from suksa.interfaces.web.views import accounts, audit, imports, org, shell
 from suksa.interfaces.web.views.monitoring import catalogue as mon_catalogue
 from suksa.interfaces.web.views.monitoring import external as mon_external
 from suksa.interfaces.web.views.monitoring import frameworks as mon_frameworks
+from suksa.interfaces.web.views.monitoring import home as mon_home
 from suksa.interfaces.web.views.monitoring import quality as mon_quality
 from suksa.interfaces.web.views.monitoring import reports as mon_reports
 from suksa.interfaces.web.views.monitoring import review as mon_review
@@ -25,6 +26,7 @@ urlpatterns = [
     *attendance.urlpatterns,
     *census.urlpatterns,
     *indicators.urlpatterns,
+    *mon_home.urlpatterns,
     *mon_external.urlpatterns,
     *mon_catalogue.urlpatterns,
     *mon_frameworks.urlpatterns,

@@ -64,7 +64,7 @@ def burden_of(items: list[FrameworkIndicator], sections: int) -> tuple[int, int]
 
 def round_prefill(*, actor: Actor, round: Round, esa_ids: list[int] | None = None) -> PrefillSummary:
     """Create the round's missing reports and (re)fill every report still with its ESA."""
-    if not actor.can(Perm.MONITORING_MANAGE, "/") and not actor.can(Perm.ORG_MANAGE, "/"):
+    if not _may_prefill(actor):
         raise PermissionDenied.default()
     framework = round.framework
     items = list(FrameworkIndicator.objects.filter(framework=framework).select_related("indicator"))
@@ -138,6 +138,15 @@ def round_prefill(*, actor: Actor, round: Round, esa_ids: list[int] | None = Non
             },
         )
     return summary
+
+
+def _may_prefill(actor: Actor) -> bool:
+    """The bureau (``monitoring.manage`` at the nation) or the operator at the machine (a system
+    administrator over the whole tree: the CLI and the demo)."""
+    national = {OrgUnit.Kind.NATION, "nation"}
+    return any(g.unit_kind in national for g in actor.grants_for(Perm.MONITORING_MANAGE)) or actor.can(
+        Perm.ORG_MANAGE, "/"
+    )
 
 
 def _value(

@@ -136,3 +136,9 @@ def test_catalogue_asks_nothing_the_platform_holds() -> None:
     assert held
     assert asked
     assert not (held & asked)
+
+
+def test_the_national_me_officer_prefills(world: World) -> None:
+    fw = make_framework(2569)
+    summary = round_prefill(actor=actor_for(world.user("me_officer")), round=round_of(fw))
+    assert summary.reports_created == 3
