@@ -1,5 +1,8 @@
 """Test settings: fast hashing, in-memory caches, no 2FA gate unless a test turns it on."""
 
+import tempfile as _tempfile
+from pathlib import Path as _Path
+
 from config.settings.base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +14,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 AXES_ENABLED = True
 # Background jobs run synchronously in tests, so a test sees the job's result when the call returns.
 SUKSA_JOBS_INLINE = True
+# Uploaded files (evidence, job inputs) of a test run go to a throw-away directory, never var/media.
+MEDIA_ROOT = _Path(_tempfile.mkdtemp(prefix="suksa-test-media-"))

@@ -41,6 +41,8 @@ NOT_FOR_A_NATIONAL_SYSADMIN = {
     # attendance API tests call them with real codes.
     "GET /api/v1/attendance/esa-missing/",
     "GET /api/v1/census/headcounts/",
+    # Resolves the target of a unit given by code in the query; the catalogue API tests call it.
+    "GET /api/v1/monitoring/targets/resolve/",
 }
 
 
@@ -72,6 +74,53 @@ def _student_objects(world: World) -> dict[str, int]:
         "batch_id": batch.pk,
         "job_id": job.pk,
     }
+
+
+def _monitoring_objects(world: World) -> dict[str, int | str]:
+    """ESA A1's report of a pre-filled round, with a work, a data problem and a stored evidence file."""
+    import hashlib
+
+    from django.conf import settings as django_settings
+    from django.utils import timezone
+
+    from suksa.core.policy import SYSTEM
+    from suksa.domains.monitoring.models import DataProblem, EvidenceFile, OutstandingWork, Report, Target
+    from suksa.domains.monitoring.services.prefill import round_prefill
+    from suksa.domains.monitoring.tests.factories import make_framework
+
+    fw = make_framework(2569)
+    rnd = fw.rounds.get(code="m12")
+    round_prefill(actor=SYSTEM, round=rnd)
+    report = Report.objects.get(round=rnd, esa=world.esa_a1)
+    value = report.values.order_by("pk").first()
+    assert value is not None
+    now = timezone.now()
+    work = OutstandingWork.objects.create(report=report, rank=1, title="งานเด่น", description="รายละเอียด")
+    problem = DataProblem.objects.create(
+        report=report, value=value, description="ค่าไม่ตรงกับข้อมูลของเขต", raised_by="x", raised_at=now
+    )
+    content = b"%PDF-1.4 fuzz evidence"
+    sha = hashlib.sha256(content).hexdigest()
+    stored = f"evidence/{sha[:2]}/{sha}"
+    path = django_settings.MEDIA_ROOT / stored
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    evidence = EvidenceFile.objects.create(
+        report=report, work=work, original_name="หลักฐาน.pdf", content_type="application/pdf",
+        size=len(content), sha256=sha, stored_path=stored, uploaded_by="x", uploaded_at=now,
+    )  # fmt: skip
+    target = Target.objects.create(indicator_code="dropout_rate", fiscal_year=2569, value=1.5)
+    rule = fw.rules.create(
+        code="fuzz_range", kind="range", severity="warning",
+        params={"indicator": "supervision_coverage", "min": 0, "max": 100}, message_th="ช่วง", message_en="range",
+    )  # fmt: skip
+    return {
+        "report_id": report.pk, "value_id": value.pk, "problem_id": problem.pk, "work_id": work.pk,
+        "evidence_id": evidence.pk, "round_id": rnd.pk, "framework_id": fw.pk,
+        "indicator_code": "supervision_coverage", "section_code": "s1_management",
+        "section_id": fw.sections.order_by("pk").first().pk,  # type: ignore[union-attr]
+        "rule_id": rule.pk, "target_id": target.pk,
+    }  # fmt: skip
 
 
 def generated_schema() -> dict[str, Any]:
@@ -128,6 +177,8 @@ def keep_test_connection() -> Any:
 @pytest.mark.django_db
 def test_every_operation_conforms_to_the_schema(world: World, keep_test_connection: None) -> None:
     fuzzer = make_user("fuzzer", Role.SYSADMIN, world.nation)
+    # Also the bureau, so that the monitoring reads (which a system administrator is not given) run.
+    RoleAssignment.objects.create(user=fuzzer, role=Role.NATIONAL_ME_OFFICER, unit=world.nation)
     world.users["fuzzer"] = fuzzer
     token = Token.objects.create(user=fuzzer)
     headers = {"Authorization": f"Token {token.key}", "Accept-Language": "th"}
@@ -143,6 +194,7 @@ def test_every_operation_conforms_to_the_schema(world: World, keep_test_connecti
         "user_id": world.user("staff_a1_1").pk,
         "assignment_id": RoleAssignment.objects.get(user=world.user("teacher_a1_1")).pk,
         **_student_objects(world),
+        **_monitoring_objects(world),
     }
     failures: list[str] = []
     statuses: dict[str, set[int]] = {}

@@ -510,6 +510,7 @@ class EsaReportProblemsView(SuksaAPIView):
     """The report's data problems; POST reports a problem with a pre-filled value (report.edit)."""
 
     serializer_class = DataProblemSerializer
+    pagination_class = None  # a report has a handful of problems: one plain list
 
     @extend_schema(
         operation_id="monitoring_report_problems_list", tags=TAGS, summary="A report's data problems",
