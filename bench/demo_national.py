@@ -91,7 +91,7 @@ def main() -> int:
             print(f"migrate failed ({migrate.returncode})", file=sys.stderr)
             return migrate.returncode
         demo = run_measured(
-            [suksa, "demo", "--scale", args.scale, "--records", args.records, "--replace"], env
+            [suksa, "demo", "--scale", args.scale, "--records", args.records, "--no-monitoring", "--replace"], env
         )
         if demo.returncode:
             print(f"demo failed ({demo.returncode})", file=sys.stderr)
@@ -109,7 +109,7 @@ def main() -> int:
         shutil.rmtree(data_dir, ignore_errors=True)
 
     print(
-        f"suksa demo --scale {args.scale} --records {args.records} --replace"
+        f"suksa demo --scale {args.scale} --records {args.records} --no-monitoring --replace"
         f" (fresh SQLite; kept in {args.out or 'nowhere'})"
     )
     print(f"  cpus                  {os.cpu_count()}")

@@ -379,7 +379,7 @@ def main() -> None:
         if url:
             reset_pg(url)
         suksa("migrate", "--noinput", env=env)
-        suksa("demo", "--scale", args.scale, "--records", "none", env=env)
+        suksa("demo", "--scale", args.scale, "--records", "none", "--no-monitoring", env=env)
         if sqlite_path is None or not sqlite_path.exists():
             sqlite_path = next(tmp.glob("*.sqlite3"), None)
         setup_db = Db(sqlite_path, url)

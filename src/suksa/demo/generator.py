@@ -192,6 +192,10 @@ def remove_demo() -> dict[str, int]:
     """
     removed: dict[str, int] = {}
     with transaction.atomic():
+        # Monitoring reports point at ESAs and reviews at the personas: they go first.
+        from suksa.demo.monitoring.writer import remove_monitoring
+
+        remove_monitoring()
         # Every grant points at a unit of the tree being removed, whoever holds it.
         removed["role_assignments"] = RoleAssignment.objects.all().delete()[0]
         removed["users"] = User.objects.filter(username__in=[p.username for p in PERSONAS]).delete()[0]
@@ -348,12 +352,15 @@ def generate(
     replace: bool = False,
     progress: Progress | None = None,
     records: str = "none",
+    monitoring: bool = False,
 ) -> dict[str, Any]:
     """Generate the demo nation at ``scale``; returns what was written (also in the audit entry).
 
     ``records`` adds record-level learners (``tiny``, ``province`` or ``national``; see
     :mod:`suksa.demo.students`). The Python default is ``none`` (the org tree alone, fast); the
     ``suksa demo`` and ``suksa run`` commands default to :func:`suksa.demo.students.default_records`.
+    ``monitoring`` adds the synthetic monitoring history (:mod:`suksa.demo.monitoring`); off by
+    default in Python, on in the commands.
     """
     from suksa.demo.students import RECORD_CHOICES
     from suksa.demo.students.writer import generate_students
@@ -381,6 +388,11 @@ def generate(
             calendar_ensure_year(year_be=year)
         users = _create_personas(persona_units())
         learners = generate_students(records=records, seed=seed, progress=say)
+        history = None
+        if monitoring:
+            from suksa.demo.monitoring.writer import generate_monitoring
+
+            history = generate_monitoring(seed=seed, progress=say)
         totals = School.objects.aggregate(students=Sum("student_count"), teachers=Sum("teacher_count"))
         counts: dict[str, Any] = {
             "regions": len(region_units),
@@ -395,6 +407,8 @@ def generate(
         }
         if records != "none":
             counts["records"] = learners
+        if history is not None:
+            counts["monitoring"] = history
         audit.record(
             actor=SYSTEM,
             action="import",

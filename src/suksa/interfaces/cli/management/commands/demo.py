@@ -1,12 +1,14 @@
 """``suksa demo --scale tiny|province|national [--records …] [--seed 2569] [--replace]``: make the
 synthetic nation, with record-level learners for the ``--records`` scope (default: the scale, but
-``province`` for ``--scale national``; ``none`` for the org tree alone).
+``province`` for ``--scale national``; ``none`` for the org tree alone) and the synthetic
+monitoring history (``--no-monitoring`` leaves it out).
 
 Parses the arguments, calls :func:`suksa.demo.generator.generate` and prints a bilingual summary.
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 from typing import Any
 
@@ -35,6 +37,12 @@ class Command(BaseCommand):
             "--seed", type=int, default=DEFAULT_SEED, help="ค่าตั้งต้นของการสุ่ม / random seed (2569)"
         )
         parser.add_argument(
+            "--monitoring",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="ประวัติการติดตามและประเมินผล / the synthetic monitoring history (default: on)",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="ลบข้อมูลตัวอย่างเดิมก่อน / remove the previous demo first",
@@ -55,6 +63,7 @@ class Command(BaseCommand):
                 replace=options["replace"],
                 records=records,
                 progress=None if quiet else self.stdout.write,
+                monitoring=options["monitoring"],
             )
         except DemoAlreadyExists as exc:
             raise CommandError(str(exc)) from exc
@@ -78,4 +87,12 @@ class Command(BaseCommand):
                 f"ห้องเรียน {r['classrooms']:,} ห้อง, การย้าย {r['transfers']:,} รายการ\n"
                 f"Learner records ({records}): {r['learners']:,} learners, {r['enrolments']:,} enrolments, "
                 f"{r['classrooms']:,} classrooms, {r['transfers']:,} transfers"
+            )
+        if "monitoring" in counts:
+            m = counts["monitoring"]
+            self.stdout.write(
+                f"ประวัติการติดตาม: {m['rounds_reported']} รอบ, รายงาน {m['reports']:,} ฉบับ, ผลงาน {m['works']:,} รายการ, "
+                f"ค่าตัวชี้วัดย้อนหลัง {m['platform_values']:,} ค่า; ความจริงที่ฝังไว้: {m['truth_file']}\n"
+                f"Monitoring history: {m['rounds_reported']} rounds, {m['reports']:,} reports, {m['works']:,} works, "
+                f"{m['platform_values']:,} indicator values; planted truth: {m['truth_file']}"
             )

@@ -108,6 +108,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 records=options["records"] or default_records(options["scale"]),
                 progress=self.stdout.write,
+                monitoring=True,
             )
             self.stdout.write(f"  {time.perf_counter() - started:.1f} s")
         self.print_banner(host, port, options["enforce_2fa"])
