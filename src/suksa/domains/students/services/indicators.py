@@ -833,6 +833,9 @@ def _flow_values(u: _Unit) -> None:
             pr = _level_flow_values(u, level, sex, by_sex[sex], undefined)
             if pr is not None:
                 level_pr[(level, sex)] = pr
+    # The unit's total over all its grades (what an ESA's monitoring report shows), again from
+    # summed counts.
+    _level_flow_values(u, "", "", flows, undefined)
     _gpi_promotion_values(u, level_pr)
     _survival_values(u, flows, by_sex)
     _transition_values(u, e_t, e_t1, r_t1)
@@ -841,15 +844,18 @@ def _flow_values(u: _Unit) -> None:
 def _level_flow_values(
     u: _Unit, level: str, sex: str, flows: Mapping[str, FlowCounts], undefined: set[str]
 ) -> tuple[float | None, int, int, bool] | None:
-    """Total-by-level rates from the SUMMED counts of the level's grades (never a mean of rates).
-    Returns the promotion rate's (value, numerator, denominator, suppressed)."""
-    grades = [g for g in LEVELS[level] if g in flows]
+    """Total-by-level rates from the SUMMED counts of the level's grades (never a mean of rates);
+    ``level=""`` gives the total over all the unit's grades. Returns the promotion rate's (value, numerator, denominator, suppressed)."""
+    grades = [g for g in (LEVELS[level] if level else GRADES) if g in flows]
     if not grades:
         return None
     period, w = u.ctx.year_period, u.w
     enrolled = sum(flows[g][0] for g in grades)
     repeaters = sum(flows[g][2] for g in grades)
-    keys = f"level={level};sex={sex}" if sex else f"level={level}"
+    if not level:  # the total over every grade of the unit (breakdown "")
+        keys = f"sex={sex}" if sex else ""
+    else:
+        keys = f"level={level};sex={sex}" if sex else f"level={level}"
     inputs = "{" + ",".join(f'"E[{g},t]":{flows[g][0]}' for g in grades) + "}"
     r_formula, p_formula, d_formula = w.level_formulas
     u.add("repetition_rate", period, keys, repeaters / enrolled, repeaters, enrolled,

@@ -87,6 +87,11 @@ def test_flow_rates_per_grade_at_a_school(world: World, computed: dict) -> None:
     assert v(a, "dropout_rate", "level=primary").value == pytest.approx(1 / 120)
     assert v(a, "promotion_rate", "level=primary;sex=F").value == pytest.approx(54 / 60)
     assert v(a, "promotion_rate", "level=primary;sex=M").value == pytest.approx(53 / 60)
+    # The unit's total over all its grades (breakdown ""), which monitoring reports pre-fill: the
+    # school teaches primary only, so it equals the primary level, from the same summed counts.
+    total = v(a, "dropout_rate", "")
+    assert (total.value, total.numerator, total.denominator) == (pytest.approx(1 / 120), 1, 120)
+    assert v(a, "repetition_rate", "").value == pytest.approx(12 / 120)
 
 
 def test_a_last_grade_with_no_outcomes_and_no_next_level_has_no_promotion_rate(
