@@ -163,6 +163,7 @@ class RoundContext:
     peers: dict[tuple[str, str], PeerValues]  # (peer group, code) -> the round's values
     history: dict[tuple[int, str], list[HistoryPoint]]  # (esa id, code) -> points, oldest first
     round_end: dt.date
+    round_code: str = ""  # "m12": figures of a round are compared with the same round of past years
 
 
 # --- the evaluation ----------------------------------------------------------------------------------
@@ -188,7 +189,9 @@ def evaluate(facts: ReportFacts, ctx: RoundContext) -> QualityResult:
             issue = _catalogue_range(v)
             if issue is not None:
                 issues.append((v.position, issue))
-        history = _history_before(ctx.history.get((facts.esa_id, v.code), []), v, ctx.round_end)
+        history = _history_before(
+            ctx.history.get((facts.esa_id, v.code), []), v, ctx.round_end, ctx.round_code
+        )
         own = dq.is_outlier(v.value, [p.value for p in history[-MAX_HISTORY:]])
         if own.is_outlier:
             issues.append((v.position, _outlier(v, own, "history", facts.peer_group)))
@@ -500,14 +503,24 @@ def period_key(period: str, kind: str) -> tuple[int, str] | None:
     return (day.toordinal(), period)
 
 
-def _history_before(points: list[HistoryPoint], v: ValueFact, round_end: dt.date) -> list[HistoryPoint]:
-    """The unit's points strictly before the value's own period (pre-filled) or round (reported)."""
-    if v.prefilled:
+def _history_before(
+    points: list[HistoryPoint], v: ValueFact, round_end: dt.date, round_code: str = ""
+) -> list[HistoryPoint]:
+    """The unit's points strictly before the value's own period (pre-filled) or round (reported).
+
+    Figures collected per round (reported values, round-keyed sources) are often cumulative within
+    the fiscal year (plan completion, disbursement), so they are compared with the same round of
+    earlier years only: a 12-month figure against earlier 12-month figures, never a 6-month one.
+    """
+    if v.prefilled and v.period_kind != "round":
         own = period_key(v.period, v.period_kind)
         if own is None:
             return []
         return [p for p in points if p.key < own]
-    return [p for p in points if p.key[0] < round_end.toordinal()]
+    earlier = [p for p in points if p.key[0] < round_end.toordinal()]
+    if round_code:
+        earlier = [p for p in earlier if p.key[1].endswith(f"/{round_code}")]
+    return earlier
 
 
 # --- loading: the same few queries for one report or a whole round -----------------------------
@@ -596,7 +609,9 @@ def _load(rnd: Round, report_ids: list[int] | None, esa_ids: Iterable[int] | Non
             peers.setdefault((kind, code), PeerValues()).add(esa, value)
 
     history = _histories(rnd, [f.esa_id for f in facts.values()], specs)
-    return facts, RoundContext(rules=rules, peers=peers, history=history, round_end=rnd.period_end)
+    return facts, RoundContext(
+        rules=rules, peers=peers, history=history, round_end=rnd.period_end, round_code=rnd.code
+    )
 
 
 def _histories(

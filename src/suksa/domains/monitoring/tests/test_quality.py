@@ -42,7 +42,8 @@ LONG_TEXT = "สำนักงานเขตพื้นที่การศ�
 
 @dataclass
 class Rounds:
-    past: list[Round]  # oldest first: 2567/m6, 2567/m12, 2568/m6, 2568/m12, 2569/m6
+    past: list[Round]  # the same round of earlier years, oldest first: 2564/m12 … 2568/m12
+    other: Round  # 2569/m6: a shorter round of the same year, never history for a 12-month figure
     current: Round  # 2569/m12
     peers: list[OrgUnit]  # five more primary ESAs (region 2)
 
@@ -58,17 +59,13 @@ def extra_primary_esas(world: World, n: int = 5, start: int = 2) -> list[OrgUnit
 
 def build_rounds(world: World) -> Rounds:
     peers = extra_primary_esas(world)
-    past: list[Round] = []
-    for fy in (2567, 2568):
-        fw = make_framework(fy)
-        past += [round_of(fw, "m6"), round_of(fw, "m12")]
+    past = [round_of(make_framework(fy, months=(12,)), "m12") for fy in (2564, 2565, 2566, 2567, 2568)]
     fw = make_framework(2569)
-    past.append(round_of(fw, "m6"))
-    current = round_of(fw, "m12")
-    for rnd in [*past, current]:
+    other, current = round_of(fw, "m6"), round_of(fw, "m12")
+    for rnd in [*past, other, current]:
         round_prefill(actor=SYSTEM, round=rnd)
     Report.objects.exclude(round=current).update(status=ReportStatus.APPROVED, submitted_at=timezone.now())
-    return Rounds(past=past, current=current, peers=peers)
+    return Rounds(past=past, other=other, current=current, peers=peers)
 
 
 def report_of(rnd: Round, esa: OrgUnit) -> Report:
@@ -289,6 +286,7 @@ def test_outliers_against_the_own_history_and_the_peers(world: World) -> None:
     r = build_rounds(world)
     for rnd, hours in zip(r.past, [20, 22, 21, 23, 22], strict=True):
         setv(report_of(rnd, world.esa_a1), "teacher_pd_hours", hours)
+    setv(report_of(r.other, world.esa_a1), "teacher_pd_hours", 90)  # a 6-month figure: not compared
     for esa, hours in zip([world.esa_b1, *r.peers], [20, 21, 22, 23, 24, 25], strict=True):
         setv(report_of(r.current, esa), "teacher_pd_hours", hours)
     setv(report_of(r.current, world.esa_a2), "teacher_pd_hours", 40)  # secondary: not a peer
@@ -321,7 +319,7 @@ def test_outliers_against_the_own_history_and_the_peers(world: World) -> None:
     # Prior three periods 21, 23, 22: mean 22 → +81.8 %.
     change = one(result, code="teacher_pd_hours", kind="change_33")
     assert change.evidence == {
-        "value": 40.0, "prior": [21.0, 23.0, 22.0], "prior_periods": ["2568/m6", "2568/m12", "2569/m6"],
+        "value": 40.0, "prior": [21.0, 23.0, 22.0], "prior_periods": ["2566/m12", "2567/m12", "2568/m12"],
         "prior_mean": 22.0, "change": 0.8182, "pct": 0.33,
     }  # fmt: skip
     assert change.message_th == (
@@ -358,10 +356,8 @@ def test_drafts_never_submitted_do_not_count_as_history(world: World) -> None:
 
 
 def test_too_short_a_history_concludes_nothing(world: World) -> None:
-    fw_old = make_framework(2568)
-    fw = make_framework(2569)
-    rounds = [round_of(fw_old, "m6"), round_of(fw_old, "m12"), round_of(fw, "m6")]
-    current = round_of(fw, "m12")
+    rounds = [round_of(make_framework(fy, months=(12,)), "m12") for fy in (2566, 2567, 2568)]
+    current = round_of(make_framework(2569, months=(12,)), "m12")
     for rnd in [*rounds, current]:
         round_prefill(actor=SYSTEM, round=rnd)
     Report.objects.exclude(round=current).update(status=ReportStatus.APPROVED)
@@ -370,7 +366,7 @@ def test_too_short_a_history_concludes_nothing(world: World) -> None:
     report = report_of(current, world.esa_a1)
     setv(report, "stakeholder_satisfaction", 20)
 
-    assert not of(report_check(report), code="stakeholder_satisfaction")  # two prior periods
+    assert not of(report_check(report), code="stakeholder_satisfaction")  # two prior 12-month rounds
 
     setv(report_of(rounds[0], world.esa_a1), "stakeholder_satisfaction", 80)
     result = report_check(report)
@@ -510,6 +506,7 @@ def planted_round(world: World) -> Rounds:
     r = build_rounds(world)
     for rnd, hours in zip(r.past, [20, 22, 21, 23, 22], strict=True):
         setv(report_of(rnd, world.esa_a1), "teacher_pd_hours", hours)
+    setv(report_of(r.other, world.esa_a1), "teacher_pd_hours", 90)  # a 6-month figure: not compared
     for esa, hours in zip([world.esa_b1, *r.peers], [20, 21, 22, 23, 24, 25], strict=True):
         report = report_of(r.current, esa)
         setv(report, "teacher_pd_hours", hours)
