@@ -91,7 +91,8 @@ def main() -> int:
             print(f"migrate failed ({migrate.returncode})", file=sys.stderr)
             return migrate.returncode
         demo = run_measured(
-            [suksa, "demo", "--scale", args.scale, "--records", args.records, "--no-monitoring", "--replace"], env
+            [suksa, "demo", "--scale", args.scale, "--records", args.records, "--no-monitoring", "--replace"],
+            env,
         )
         if demo.returncode:
             print(f"demo failed ({demo.returncode})", file=sys.stderr)

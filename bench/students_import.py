@@ -244,7 +244,10 @@ def prepare(env: dict[str, str]) -> float:
     started = time.perf_counter()
     _check(run_measured([suksa(), "migrate", "--no-input"], env), "migrate")
     _check(
-        run_measured([suksa(), "demo", "--scale", "national", "--records", "none", "--no-monitoring", "--replace"], env), "demo"
+        run_measured(
+            [suksa(), "demo", "--scale", "national", "--records", "none", "--no-monitoring", "--replace"], env
+        ),
+        "demo",
     )
     return time.perf_counter() - started
 
