@@ -158,6 +158,10 @@ class RetireSerializer(serializers.Serializer):
 
 
 class PolicyPointSerializer(serializers.ModelSerializer):
+    # Declared: a model PositiveIntegerField's bound differs between SQLite and PostgreSQL, and the
+    # committed schema must be the same on both.
+    fiscal_year = serializers.IntegerField(min_value=2500, max_value=2700, help_text="BE")
+
     class Meta:
         model = PolicyPoint
         fields = ["id", "fiscal_year", "code", "name_th", "name_en"]
