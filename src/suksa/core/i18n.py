@@ -20,3 +20,9 @@ def pick(th: str, en: str, language: str | None = None) -> str:
 
 
 bi = lazy(pick, str)
+
+
+def label_pair(label: object) -> tuple[str, str]:
+    """(Thai, English) of a choice label written ``"ไทย / English"``; English falls back to Thai."""
+    th, sep, en = str(label).partition(" / ")
+    return th, (en if sep else th)

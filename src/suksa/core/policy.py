@@ -167,6 +167,11 @@ class Actor:
     def can_anywhere(self, perm: Perm) -> bool:
         return bool(self.grants_for(perm))
 
+    def can_nationally(self, perm: Perm) -> bool:
+        """Does the actor hold ``perm`` through a grant on the nation itself (national duties:
+        closing census rounds, the monitoring catalogue and rounds, recomputations)?"""
+        return any(g.unit_kind == "nation" for g in self.grants_for(perm))
+
     def scope_paths(self, perm: Perm) -> list[str]:
         """The minimal set of subtree roots the actor may ``perm`` in."""
         paths = sorted({g.unit_path for g in self.grants_for(perm)})

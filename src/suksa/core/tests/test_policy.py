@@ -138,3 +138,12 @@ MONITORING_PERM_HOLDERS = {
 @pytest.mark.parametrize("perm", list(MONITORING_PERM_HOLDERS), ids=str)
 def test_monitoring_permissions_are_held_by_exactly_these_roles(perm: Perm) -> None:
     assert set(roles_with(perm)) == MONITORING_PERM_HOLDERS[perm]
+
+
+def test_a_national_duty_needs_the_grant_on_the_nation_itself() -> None:
+    nation = Grant(role=Role.NATIONAL_ME_OFFICER, unit_id=1, unit_path="/OBEC/", unit_kind="nation")
+    region = Grant(role=Role.NATIONAL_ME_OFFICER, unit_id=2, unit_path="/OBEC/R01/", unit_kind="region")
+    assert Actor(user_id=1, username="a", grants=(nation,)).can_nationally(Perm.MONITORING_MANAGE)
+    assert not Actor(user_id=2, username="b", grants=(region,)).can_nationally(Perm.MONITORING_MANAGE)
+    assert not Actor(user_id=1, username="a", grants=(nation,)).can_nationally(Perm.REPORT_EDIT)
+    assert SYSTEM.can_nationally(Perm.ORG_MANAGE)

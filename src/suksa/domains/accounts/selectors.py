@@ -18,7 +18,7 @@ from suksa.domains.accounts.models import RoleAssignment, User
 
 def is_national(actor: Actor, perm: Perm) -> bool:
     """Does the actor hold ``perm`` through a grant on the nation itself?"""
-    return any(g.unit_kind == "nation" for g in actor.grants_for(perm))
+    return actor.can_nationally(perm)
 
 
 def active_assignments() -> QuerySet[RoleAssignment]:

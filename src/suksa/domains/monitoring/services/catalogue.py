@@ -91,7 +91,7 @@ TEXT_LIMITS = {"name_th": 255, "name_en": 255, "definition_th": 5000, "definitio
 
 def may_manage(actor: Actor) -> bool:
     """Is the actor a national M&E officer (``monitoring.manage`` granted at the nation)?"""
-    return any(g.unit_kind == OrgUnit.Kind.NATION for g in actor.grants_for(Perm.MONITORING_MANAGE))
+    return actor.can_nationally(Perm.MONITORING_MANAGE)
 
 
 def require_manage(actor: Actor) -> None:

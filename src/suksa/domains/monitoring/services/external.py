@@ -103,7 +103,7 @@ def formula_version(dataset: str) -> str:
 def may_import(actor: Actor) -> bool:
     if may_manage(actor):
         return True
-    return any(g.unit_kind == OrgUnit.Kind.NATION for g in actor.grants_for(Perm.INDICATOR_COMPUTE))
+    return actor.can_nationally(Perm.INDICATOR_COMPUTE)
 
 
 @dataclass(frozen=True)

@@ -72,7 +72,7 @@ class PlatformSummary:
 
 def may_compute(actor: Actor) -> bool:
     """Recomputing stored values is a national duty (``indicator.compute`` granted at the nation)."""
-    return any(g.unit_kind == OrgUnit.Kind.NATION for g in actor.grants_for(Perm.INDICATOR_COMPUTE))
+    return actor.can_nationally(Perm.INDICATOR_COMPUTE)
 
 
 def census_period(today: dt.date | None = None) -> str:

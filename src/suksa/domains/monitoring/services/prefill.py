@@ -141,12 +141,9 @@ def round_prefill(*, actor: Actor, round: Round, esa_ids: list[int] | None = Non
 
 
 def _may_prefill(actor: Actor) -> bool:
-    """The bureau (``monitoring.manage`` at the nation) or the operator at the machine (a system
-    administrator over the whole tree: the CLI and the demo)."""
-    national = {OrgUnit.Kind.NATION, "nation"}
-    return any(g.unit_kind in national for g in actor.grants_for(Perm.MONITORING_MANAGE)) or actor.can(
-        Perm.ORG_MANAGE, "/"
-    )
+    """The bureau (``monitoring.manage`` at the nation) or the operator (a national system
+    administrator: the CLI and the demo), as for reminders."""
+    return actor.can_nationally(Perm.MONITORING_MANAGE) or actor.can_nationally(Perm.ORG_MANAGE)
 
 
 def _value(

@@ -128,14 +128,9 @@ def message_for(report: Report, kind: str, day: dt.date) -> tuple[str, str]:
     return subject, f"{th}\n\n----\n\n{en}{footer}"
 
 
-def _national(actor: Actor, perm: Perm) -> bool:
-    """``perm`` held on the nation itself (the bureau; the operator's system actor)."""
-    return any(g.unit_kind == "nation" for g in actor.grants_for(perm))
-
-
 def reminders_send(*, actor: Actor, today: dt.date | None = None) -> ReminderSummary:
     """Send the reminders due ``today`` (default: the local date). The bureau or the operator."""
-    if not _national(actor, Perm.MONITORING_MANAGE) and not _national(actor, Perm.ORG_MANAGE):
+    if not actor.can_nationally(Perm.MONITORING_MANAGE) and not actor.can_nationally(Perm.ORG_MANAGE):
         raise PermissionDenied.default()
     day = today or local_today()
     summary = ReminderSummary()

@@ -63,7 +63,7 @@ EMPTY_DIGEST = hashlib.sha256(b"").hexdigest()
 
 def is_national_closer(actor: Actor) -> bool:
     """``census.close`` held on the nation itself (not a region or an ESA)."""
-    return any(g.unit_kind == OrgUnit.Kind.NATION for g in actor.grants_for(Perm.CENSUS_CLOSE))
+    return actor.can_nationally(Perm.CENSUS_CLOSE)
 
 
 def may_take(actor: Actor, school_path: str) -> bool:
