@@ -38,6 +38,7 @@ from django.db import transaction
 from suksa.core import audit
 from suksa.core.dates import to_ce_year
 from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, Problem
+from suksa.core.i18n import label_pair
 from suksa.core.models import AuditEntry, OrgUnit
 from suksa.core.policy import Actor
 from suksa.core.tabular import Column, read_rows
@@ -234,7 +235,7 @@ def framework_update(*, actor: Actor, framework_id: int, changes: Mapping[str, A
 
 
 def _label(status: str, language: str) -> str:
-    th, _, en = FrameworkStatus(status).label.partition(" / ")
+    th, en = label_pair(FrameworkStatus(status).label)
     return th if language == "th" else en
 
 

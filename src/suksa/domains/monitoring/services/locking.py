@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from suksa.core.errors import Conflict, InvalidInput, Problem
+from suksa.core.i18n import label_pair
 from suksa.core.policy import Actor, Perm
 from suksa.domains.monitoring.models import Report
 from suksa.domains.monitoring.models.choices import ReportStatus
@@ -38,10 +39,11 @@ def report_for_write(actor: Actor, report_id: int, expected_version: int | None)
     if not actor.can(Perm.REPORT_EDIT, report.esa.path):
         raise InvalidInput.single("forbidden", "คุณไม่มีสิทธิ์แก้ไขรายงานนี้", "You may not edit this report")
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        status_th, status_en = label_pair(ReportStatus(report.status).label)
         raise InvalidInput.single(
             "report_not_editable",
-            f"รายงานอยู่ในสถานะ “{_label(report.status, 'th')}” แก้ไขไม่ได้",
-            f"The report is {_label(report.status, 'en')} and cannot be edited",
+            f"รายงานอยู่ในสถานะ “{status_th}” แก้ไขไม่ได้",
+            f"The report is {status_en} and cannot be edited",
         )
     if today() > report.round.locks_on:
         raise InvalidInput.single(
@@ -71,8 +73,3 @@ def bump(report: Report) -> int:
     Report.objects.filter(pk=report.pk).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
     report.lock_version += 1
     return report.lock_version
-
-
-def _label(status: str, language: str) -> str:
-    th, _, en = ReportStatus(status).label.partition(" / ")
-    return th if language == "th" else en

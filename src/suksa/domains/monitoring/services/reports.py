@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from suksa.core import audit
 from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, PermissionDenied, Problem
+from suksa.core.i18n import label_pair
 from suksa.core.models import AuditEntry
 from suksa.core.policy import Actor, Perm
 from suksa.domains.monitoring.models import (
@@ -103,7 +104,7 @@ _PERCENT_PREFIXES = ("ร้อยละ",)
 
 
 def _unit_words(unit: str) -> tuple[str, str]:
-    th, _, en = Unit(unit).label.partition(" / ")
+    th, en = label_pair(Unit(unit).label)
     return th, en.lower()
 
 

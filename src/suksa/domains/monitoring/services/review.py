@@ -41,6 +41,7 @@ from django.utils import timezone
 from suksa.core import audit
 from suksa.core.dates import format_be
 from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, PermissionDenied, Problem
+from suksa.core.i18n import label_pair
 from suksa.core.models import AuditEntry
 from suksa.core.policy import Actor, Perm
 from suksa.domains.monitoring.models import (
@@ -94,8 +95,7 @@ MAX_BULK = 1_000
 
 
 def _status_label(status: str) -> tuple[str, str]:
-    th, _, en = ReportStatus(status).label.partition(" / ")
-    return th, en
+    return label_pair(ReportStatus(status).label)
 
 
 def _illegal(report: Report, action_th: str, action_en: str) -> InvalidInput:

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from suksa.core.dates import format_be
-from suksa.core.i18n import current_language, pick
+from suksa.core.i18n import current_language, label_pair, pick
 from suksa.core.identifiers import format_citizen_id
 
 register = template.Library()
@@ -151,8 +151,7 @@ def audit_changes(changes: object) -> SafeString:
 @register.filter
 def choice_label(label: str) -> str:
     """A model choice label written ``"ไทย / English"``, in the active language."""
-    th, sep, en = str(label).partition(" / ")
-    return pick(th, en) if sep else th
+    return pick(*label_pair(label))
 
 
 _CENSUS_ROUND_NAMES = {

@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, PermissionDenied, SuksaError
-from suksa.core.i18n import bi, pick
+from suksa.core.i18n import bi, label_pair, pick
 from suksa.core.policy import Actor, Perm
 from suksa.domains.monitoring import selectors_catalogue as sel
 from suksa.domains.monitoring.models import Indicator, Target
@@ -100,8 +100,7 @@ def apply_problems(form: forms.Form, error: SuksaError, aliases: dict[str, str] 
 
 
 def _label(choices: Any, value: str) -> str:
-    th, _, en = str(choices(value).label).partition(" / ")
-    return pick(th, en or th)
+    return pick(*label_pair(choices(value).label))
 
 
 @require_http_methods(["GET"])
@@ -220,8 +219,7 @@ def _choices(choices: Any) -> list[tuple[str, str]]:
 
 
 def _pair_label(label: Any) -> str:
-    th, _, en = str(label).partition(" / ")
-    return pick(th, en or th)
+    return pick(*label_pair(label))
 
 
 class IndicatorForm(forms.Form):

@@ -21,7 +21,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from suksa.core.errors import NotFoundOrNoAccess
-from suksa.core.i18n import current_language, pick
+from suksa.core.i18n import current_language, label_pair, pick
 from suksa.domains.monitoring import selectors_quality as sel
 from suksa.domains.monitoring.models.choices import ReportStatus
 from suksa.domains.monitoring.services import quality as svc
@@ -51,8 +51,7 @@ def _int(raw: str | None) -> int | None:
 def _status_label(status: str) -> str:
     if status == "missing":
         return pick("ไม่มีรายงาน", "No report")
-    th, _, en = ReportStatus(status).label.partition(" / ")
-    return pick(th, en)
+    return pick(*label_pair(ReportStatus(status).label))
 
 
 def _timing(row: dict[str, Any]) -> tuple[str, str]:
