@@ -142,3 +142,33 @@ def test_the_national_me_officer_prefills(world: World) -> None:
     fw = make_framework(2569)
     summary = round_prefill(actor=actor_for(world.user("me_officer")), round=round_of(fw))
     assert summary.reports_created == 3
+
+
+def test_the_command_prefills_a_round_by_its_key(world: World) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    make_framework(2569)
+    out = io.StringIO()
+    call_command("prefill_round", "2569/m12", stdout=out)
+    assert Report.objects.filter(round__code="m12").count() == 3
+    assert "reports created 3, refreshed 3, skipped (submitted) 0" in out.getvalue()
+    with pytest.raises(CommandError, match=r"No round “2569/m9”.*known: 2569/m12, 2569/m6"):
+        call_command("prefill_round", "2569/m9")
+
+
+def test_the_bureau_prefills_from_the_framework_page(world: World) -> None:
+    from django.test import Client
+
+    fw = make_framework(2569)
+    rnd = round_of(fw, "m12")
+    officer, director = Client(), Client()
+    officer.force_login(world.user("me_officer"))
+    director.force_login(world.user("esa_director_a1"))
+    assert 'data-testid="prefill-m12"' in officer.get(f"/monitoring/frameworks/{fw.pk}/").content.decode()
+    assert director.post(f"/monitoring/rounds/{rnd.pk}/prefill/").status_code == 403
+    assert not Report.objects.exists()
+    response = officer.post(f"/monitoring/rounds/{rnd.pk}/prefill/", follow=True)
+    assert Report.objects.filter(round=rnd).count() == 3
+    assert "สร้างรายงานใหม่ 3 ฉบับ" in response.content.decode()

@@ -29,6 +29,7 @@ from suksa.domains.monitoring.periods import ROUND_MONTHS
 from suksa.domains.monitoring.services import frameworks as svc
 from suksa.domains.monitoring.services.catalogue import may_manage
 from suksa.domains.monitoring.services.locking import today
+from suksa.domains.monitoring.services.prefill import round_prefill
 from suksa.interfaces.web.views.monitoring.catalogue import flash_error, guarded, manager, reader
 
 PHASE_LABELS = {
@@ -297,6 +298,30 @@ def _post(request: HttpRequest, actor: Actor, framework_id: int) -> HttpResponse
     return redirect(back)
 
 
+# --- pre-filling a round's reports ------------------------------------------------------------
+
+
+@require_POST
+@guarded
+def round_prefill_view(request: HttpRequest, round_id: int) -> HttpResponse:
+    """Create the round's missing reports and refresh every report still with its ESA (about a
+    second for all 245 ESAs, so it runs in the request)."""
+    actor = manager(request)
+    rnd = sel.round_for(actor, round_id)
+    s = round_prefill(actor=actor, round=rnd)
+    messages.success(
+        request,
+        bi(
+            f"เติมข้อมูล {rnd.name_th} แล้ว: สร้างรายงานใหม่ {s.reports_created} ฉบับ ปรับปรุง {s.reports_filled} ฉบับ "
+            f"(ไม่แตะรายงานที่ส่งแล้ว {s.reports_skipped} ฉบับ) ค่าที่เติม {s.values_prefilled} ค่า ไม่มีข้อมูล {s.values_missing} ค่า",
+            f"Pre-filled {rnd.name_en}: {s.reports_created} reports created, {s.reports_filled} refreshed "
+            f"({s.reports_skipped} already submitted left alone), {s.values_prefilled} values filled, "
+            f"{s.values_missing} with no data",
+        ),
+    )
+    return redirect("web:monitoring_framework", framework_id=rnd.framework_id)
+
+
 # --- a round's dates -------------------------------------------------------------------------
 
 
@@ -354,4 +379,5 @@ urlpatterns: list[URLPattern] = [
     path("monitoring/frameworks/new/", framework_new, name="monitoring_framework_new"),
     path("monitoring/frameworks/<int:framework_id>/", framework_detail, name="monitoring_framework"),
     path("monitoring/rounds/<int:round_id>/edit/", round_edit, name="monitoring_round_edit"),
+    path("monitoring/rounds/<int:round_id>/prefill/", round_prefill_view, name="monitoring_round_prefill"),
 ]
