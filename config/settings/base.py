@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "suksa.domains.accounts",
     "suksa.domains.students",
     "suksa.domains.monitoring",
+    "suksa.domains.insights",
     "suksa.interfaces.api",
     "suksa.interfaces.web",
     "suksa.interfaces.cli",

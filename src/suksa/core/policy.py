@@ -88,6 +88,13 @@ class Perm(StrEnum):
     REPORT_SUBMIT = "report.submit"  # submit the own ESA's report (the ESA director)
     # Review the reports assigned to oneself (selectors narrow to Report.reviewer == the user).
     REPORT_REVIEW = "report.review"
+    INSIGHTS_VIEW = "insights.view"  # read trends, strengths, school models, lessons, cases in scope
+    INSIGHTS_RUN = "insights.run"  # start an insights run for a round (national M&E)
+    ALERT_VIEW = "alert.view"  # see early-warning alerts about units in scope
+    ALERT_ACT = "alert.act"  # acknowledge an alert, record an action, resolve or reopen it
+    BRIEF_VIEW = "brief.view"  # read published policy briefs (drafts: participants and writers)
+    BRIEF_WRITE = "brief.write"  # generate, edit, invite participants, decide amendments, publish
+    BRIEF_PARTICIPATE = "brief.participate"  # comment, propose amendments, endorse (when invited)
 
 
 _EVERYONE = frozenset(Role)
@@ -118,6 +125,18 @@ ROLE_PERMS[Role.ESA_OFFICER] |= {Perm.REPORT_VIEW, Perm.REPORT_EDIT}
 # Executives and inspectors read every report in their scope.
 ROLE_PERMS[Role.NATIONAL_EXECUTIVE] |= {Perm.REPORT_VIEW}
 ROLE_PERMS[Role.INSPECTOR] |= {Perm.REPORT_VIEW}
+# Insights: everyone who reads reports reads the insights of their scope; the bureau runs them and
+# writes briefs; executives and ESA directors act on alerts; national and ESA roles may be invited
+# to shape a brief.
+_INSIGHT_READERS = (
+    Role.NATIONAL_EXECUTIVE, Role.NATIONAL_ME_OFFICER, Role.INSPECTOR, Role.ESA_DIRECTOR, Role.ESA_OFFICER,
+)  # fmt: skip
+for _role in _INSIGHT_READERS:
+    ROLE_PERMS[_role] |= {Perm.INSIGHTS_VIEW, Perm.ALERT_VIEW, Perm.BRIEF_VIEW, Perm.BRIEF_PARTICIPATE}
+ROLE_PERMS[Role.ME_REVIEWER] |= {Perm.BRIEF_VIEW, Perm.BRIEF_PARTICIPATE}
+ROLE_PERMS[Role.NATIONAL_ME_OFFICER] |= {Perm.INSIGHTS_RUN, Perm.BRIEF_WRITE, Perm.ALERT_ACT}
+ROLE_PERMS[Role.NATIONAL_EXECUTIVE] |= {Perm.ALERT_ACT}
+ROLE_PERMS[Role.ESA_DIRECTOR] |= {Perm.ALERT_ACT}
 ROLE_PERMS[Role.DPO] |= {Perm.AUDIT_VIEW, Perm.USER_VIEW}
 # System administrators run imports and recomputations; they never read sensitive data.
 ROLE_PERMS[Role.SYSADMIN] |= {

@@ -5,6 +5,7 @@ from suksa.core.models.calendars import AcademicYear, CensusDate, FiscalYear, Se
 from suksa.core.models.geography import District, Province, Subdistrict
 from suksa.core.models.indicators import IndicatorRun, IndicatorValue
 from suksa.core.models.jobs import Job
+from suksa.core.models.notifications import Notification
 from suksa.core.models.orgunits import EsaProfile, OrgUnit, School, SizeBandRule
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "IndicatorRun",
     "IndicatorValue",
     "Job",
+    "Notification",
     "OrgUnit",
     "Province",
     "School",

@@ -147,3 +147,29 @@ def test_a_national_duty_needs_the_grant_on_the_nation_itself() -> None:
     assert not Actor(user_id=2, username="b", grants=(region,)).can_nationally(Perm.MONITORING_MANAGE)
     assert not Actor(user_id=1, username="a", grants=(nation,)).can_nationally(Perm.REPORT_EDIT)
     assert SYSTEM.can_nationally(Perm.ORG_MANAGE)
+
+
+# Insights: readers of reports read insights, alerts and published briefs of their scope; the bureau
+# runs insights and writes briefs; executives, the bureau and ESA directors act on alerts; reviewers
+# may be invited to shape a brief.
+_READERS = {
+    Role.NATIONAL_EXECUTIVE,
+    Role.NATIONAL_ME_OFFICER,
+    Role.INSPECTOR,
+    Role.ESA_DIRECTOR,
+    Role.ESA_OFFICER,
+}
+INSIGHTS_PERM_HOLDERS = {
+    Perm.INSIGHTS_VIEW: _READERS,
+    Perm.INSIGHTS_RUN: {Role.NATIONAL_ME_OFFICER},
+    Perm.ALERT_VIEW: _READERS,
+    Perm.ALERT_ACT: {Role.NATIONAL_EXECUTIVE, Role.NATIONAL_ME_OFFICER, Role.ESA_DIRECTOR},
+    Perm.BRIEF_VIEW: _READERS | {Role.ME_REVIEWER},
+    Perm.BRIEF_WRITE: {Role.NATIONAL_ME_OFFICER},
+    Perm.BRIEF_PARTICIPATE: _READERS | {Role.ME_REVIEWER},
+}
+
+
+@pytest.mark.parametrize("perm", list(INSIGHTS_PERM_HOLDERS), ids=str)
+def test_insights_permissions_are_held_by_exactly_these_roles(perm: Perm) -> None:
+    assert set(roles_with(perm)) == INSIGHTS_PERM_HOLDERS[perm]

@@ -6,6 +6,16 @@ catch-all that answers unknown API paths with the bilingual 404 body.
 """
 
 from suksa.interfaces.api.views import accounts, audit, imports, org, schema
+from suksa.interfaces.api.views.insights import alerts as ins_alerts
+from suksa.interfaces.api.views.insights import briefs as ins_briefs
+from suksa.interfaces.api.views.insights import cases as ins_cases
+from suksa.interfaces.api.views.insights import drafting as ins_drafting
+from suksa.interfaces.api.views.insights import lessons as ins_lessons
+from suksa.interfaces.api.views.insights import notifications as ins_notifications
+from suksa.interfaces.api.views.insights import runs as ins_runs
+from suksa.interfaces.api.views.insights import schools as ins_schools
+from suksa.interfaces.api.views.insights import strengths as ins_strengths
+from suksa.interfaces.api.views.insights import trends as ins_trends
 from suksa.interfaces.api.views.monitoring import catalogue as mon_catalogue
 from suksa.interfaces.api.views.monitoring import external as mon_external
 from suksa.interfaces.api.views.monitoring import frameworks as mon_frameworks
@@ -34,6 +44,16 @@ urlpatterns = [
     *mon_quality.urlpatterns,
     *mon_review.urlpatterns,
     *mon_status.urlpatterns,
+    *ins_runs.urlpatterns,
+    *ins_trends.urlpatterns,
+    *ins_strengths.urlpatterns,
+    *ins_schools.urlpatterns,
+    *ins_cases.urlpatterns,
+    *ins_lessons.urlpatterns,
+    *ins_alerts.urlpatterns,
+    *ins_notifications.urlpatterns,
+    *ins_briefs.urlpatterns,
+    *ins_drafting.urlpatterns,
     *org.urlpatterns,
     *accounts.urlpatterns,
     *audit.urlpatterns,

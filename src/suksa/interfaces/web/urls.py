@@ -1,6 +1,16 @@
 """The web shell's URL map: one module of views per area, each exporting ``urlpatterns``."""
 
 from suksa.interfaces.web.views import accounts, audit, imports, org, shell
+from suksa.interfaces.web.views.insights import alerts as ins_alerts
+from suksa.interfaces.web.views.insights import briefs as ins_briefs
+from suksa.interfaces.web.views.insights import cases as ins_cases
+from suksa.interfaces.web.views.insights import drafting as ins_drafting
+from suksa.interfaces.web.views.insights import home as ins_home
+from suksa.interfaces.web.views.insights import lessons as ins_lessons
+from suksa.interfaces.web.views.insights import notifications as ins_notifications
+from suksa.interfaces.web.views.insights import schools as ins_schools
+from suksa.interfaces.web.views.insights import strengths as ins_strengths
+from suksa.interfaces.web.views.insights import trends as ins_trends
 from suksa.interfaces.web.views.monitoring import catalogue as mon_catalogue
 from suksa.interfaces.web.views.monitoring import external as mon_external
 from suksa.interfaces.web.views.monitoring import frameworks as mon_frameworks
@@ -35,4 +45,14 @@ urlpatterns = [
     *mon_quality.urlpatterns,
     *mon_review.urlpatterns,
     *mon_status.urlpatterns,
+    *ins_home.urlpatterns,
+    *ins_trends.urlpatterns,
+    *ins_strengths.urlpatterns,
+    *ins_schools.urlpatterns,
+    *ins_cases.urlpatterns,
+    *ins_lessons.urlpatterns,
+    *ins_alerts.urlpatterns,
+    *ins_notifications.urlpatterns,
+    *ins_briefs.urlpatterns,
+    *ins_drafting.urlpatterns,
 ]

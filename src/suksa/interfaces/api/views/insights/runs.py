@@ -1,0 +1,5 @@
+"""Insights API: runs (placeholder until its slice lands)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

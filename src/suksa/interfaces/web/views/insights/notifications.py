@@ -1,0 +1,5 @@
+"""Insights web pages: notifications (placeholder until its slice lands)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
