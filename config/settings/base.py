@@ -129,6 +129,8 @@ SUKSA_ENFORCE_2FA = env.ENFORCE_2FA
 # (the embedded default) or the `suksa worker` command in production; tests run them inline.
 SUKSA_JOBS_INLINE = False
 SUKSA_JOBS_MODE = env.JOBS_MODE if env.JOBS_MODE in {"thread", "worker"} else "thread"
+# Recompute the insights of a round when one of its reports is approved (debounced background job).
+SUKSA_INSIGHTS_ON_APPROVAL = True
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

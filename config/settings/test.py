@@ -16,3 +16,6 @@ AXES_ENABLED = True
 SUKSA_JOBS_INLINE = True
 # Uploaded files (evidence, job inputs) of a test run go to a throw-away directory, never var/media.
 MEDIA_ROOT = _Path(_tempfile.mkdtemp(prefix="suksa-test-media-"))
+# An approved report starts an insights run of its round (a background job, run inline in tests):
+# off here so that review tests stay fast; the hook's own test turns it on.
+SUKSA_INSIGHTS_ON_APPROVAL = False
