@@ -34,3 +34,12 @@ ENFORCE_2FA = _bool("SUKSA_ENFORCE_2FA", True)
 # Where background jobs run: "thread" (in the web process; the embedded default) or "worker"
 # (queued for `suksa worker`; production, several web nodes).
 JOBS_MODE = os.environ.get("SUKSA_JOBS_MODE", "thread")
+# An optional OpenAI-compatible chat endpoint that may rephrase policy briefs (never required;
+# blank: briefs keep the template writer's text). Base URL up to /v1, e.g. http://127.0.0.1:8080/v1.
+LLM_BASE_URL = os.environ.get("SUKSA_LLM_BASE_URL", "")
+LLM_MODEL = os.environ.get("SUKSA_LLM_MODEL", "")
+LLM_API_KEY = os.environ.get("SUKSA_LLM_API_KEY", "")
+try:
+    LLM_TIMEOUT = float(os.environ.get("SUKSA_LLM_TIMEOUT", "30"))
+except ValueError:
+    LLM_TIMEOUT = 30.0

@@ -22,6 +22,15 @@ from rest_framework.authtoken.models import Token
 
 from suksa.core.models import AuditEntry, Job, OrgUnit
 from suksa.domains.accounts.models import RoleAssignment, User
+from suksa.domains.insights.tests import (
+    objects_alerts,
+    objects_briefs,
+    objects_drafting,
+    objects_runs,
+    objects_schools,
+    objects_strengths,
+    objects_trends,
+)
 from suksa.domains.monitoring.models import (
     DataProblem,
     EvidenceFile,
@@ -190,11 +199,35 @@ ESA_B_OBJECTS: dict[str, Callable[[World], int | str]] = {
     "section_id": lambda w: _b_report(w).round.framework.sections.order_by("pk").first().pk,  # type: ignore[union-attr]
     "rule_id": lambda w: _b_rule(w),
     "target_id": lambda w: _b_target(w),
+    # Insights (issue 5): each slice's builder of an ESA-B object (domains/insights/tests/objects_*).
+    "trend_id": objects_trends.b_trend_id,
+    "unit_id": objects_strengths.b_unit_id,
+    "group_id": objects_schools.b_group_id,
+    "alert_id": objects_alerts.b_alert_id,
+    "notification_id": objects_alerts.b_notification_id,
+    "brief_id": objects_briefs.b_brief_id,
+    "number": objects_briefs.b_number,
+    "amendment_id": objects_drafting.b_amendment_id,
+    # National analytic objects (a round's run, a practice aggregated over ESAs): what they show
+    # is scoped per row, which the slices' own tests prove.
+    "run_id": objects_runs.b_run_id,
+    "practice_id": lambda w: _b_practice(w),
 }
 # Parameters that name national reference objects (catalogue, targets, frameworks, rounds and
 # their parts): a route taking only these has no "other ESA's object" to reach; what it shows is
 # scoped per row, which its area's tests prove.
-SHARED_PARAMS = {"round_id", "framework_id", "indicator_code", "section_id", "rule_id", "target_id"}
+SHARED_PARAMS = {
+    "round_id", "framework_id", "indicator_code", "section_id", "rule_id", "target_id", "run_id", "practice_id",
+}  # fmt: skip
+
+
+def _b_practice(world: World) -> int:
+    from suksa.domains.insights.models import PracticeFinding
+
+    run_id = objects_runs.b_run_id(world)
+    return PracticeFinding.objects.create(
+        run_id=run_id, key="mentoring", name_th="ครูพี่เลี้ยง", verdict="too_few"
+    ).pk
 
 
 def _b_rule(world: World) -> int:
@@ -324,6 +357,35 @@ def _state() -> tuple:
         list(DataProblem.objects.order_by("pk").values_list("pk", "status")),
         Review.objects.count(),
         list(MonitoringRound.objects.order_by("pk").values_list("pk", "due_on", "locks_on")),
+        *_insights_state(),
+    )
+
+
+def _insights_state() -> tuple:
+    from suksa.core.models import Notification
+    from suksa.domains.insights.models import (
+        Alert,
+        AlertEvent,
+        Brief,
+        BriefAmendment,
+        BriefComment,
+        BriefParticipant,
+        BriefVersion,
+        Endorsement,
+        InsightRun,
+    )
+
+    return (
+        list(Alert.objects.order_by("pk").values_list("pk", "status")),
+        AlertEvent.objects.count(),
+        list(Brief.objects.order_by("pk").values_list("pk", "status", "published_version_id")),
+        BriefVersion.objects.count(),
+        list(BriefAmendment.objects.order_by("pk").values_list("pk", "status")),
+        BriefComment.objects.count(),
+        BriefParticipant.objects.count(),
+        Endorsement.objects.count(),
+        InsightRun.objects.count(),
+        list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
     )
 
 

@@ -131,6 +131,11 @@ SUKSA_JOBS_INLINE = False
 SUKSA_JOBS_MODE = env.JOBS_MODE if env.JOBS_MODE in {"thread", "worker"} else "thread"
 # Recompute the insights of a round when one of its reports is approved (debounced background job).
 SUKSA_INSIGHTS_ON_APPROVAL = True
+# Optional LLM rephrasing of policy briefs (OpenAI-compatible /v1/chat/completions; blank: off).
+SUKSA_LLM_BASE_URL = env.LLM_BASE_URL
+SUKSA_LLM_MODEL = env.LLM_MODEL
+SUKSA_LLM_API_KEY = env.LLM_API_KEY
+SUKSA_LLM_TIMEOUT = env.LLM_TIMEOUT
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

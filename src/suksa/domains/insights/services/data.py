@@ -12,7 +12,8 @@
   then): computed and imported indicators from ``core.IndicatorValue`` (the catalogue source's
   producer, code, breakdown and scale; periods available by ``round.period_end``), reported
   indicators from the ESAs' own submitted reports of the rounds of the same length (``2566/m12``,
-  ``2567/m12``, … up to this round). Each point keeps where it came from (``source``), which is
+  ``2567/m12``, … up to this round); platform round-keyed figures likewise only from rounds of the
+  same length (they accumulate through the fiscal year). Each point keeps where it came from (``source``), which is
   what a brief's numbers and an alert's evidence point at;
 - ``targets``: ``{(catalogue code, unit id): target}`` for the round's fiscal year;
 - ``target_areas``: the ESA ids of the fiscal year's target areas;
@@ -251,16 +252,23 @@ def _platform_series(
                     period=period,
                     t=t,
                     value=round(float(row[4]) * scale, 6),
-                    source={"model": "core.IndicatorValue", "id": row[5], "producer": producer},
+                    source={
+                        "model": "core.IndicatorValue",
+                        "id": row[5],
+                        "producer": producer,
+                        "scale": scale,
+                    },
                 )
             )
     return out
 
 
 def _known_by(period: str, kind: str, rnd: Round, lag_days: int) -> bool:
+    """Known by the round's end; a round-keyed figure (cumulative over the fiscal year) counts
+    only from rounds of the same length, so a series compares 12 months with 12 months."""
     if kind == "round":
         t, now = tau(period, "round"), tau(rnd.key, "round")
-        return t is not None and now is not None and t <= now
+        return t is not None and now is not None and t <= now and period.endswith(f"/m{rnd.months}")
     day = available_on(period, kind, lag_days)
     return day is not None and day <= rnd.period_end
 
@@ -285,7 +293,10 @@ def _reported_series(rnd: Round, indicators: dict[str, IndicatorInfo]) -> dict[t
             continue
         out[(esa_id, code)].append(
             Point(
-                period=period, t=t, value=float(value or 0.0), source={"model": "monitoring.ReportValue", "id": pk}
+                period=period,
+                t=t,
+                value=float(value or 0.0),
+                source={"model": "monitoring.ReportValue", "id": pk},
             )
         )
     return out

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from suksa.core import audit, jobs
 from suksa.core.errors import PermissionDenied, Problem
-from suksa.core.models import Job
+from suksa.core.models import AuditEntry, Job
 from suksa.core.policy import SYSTEM, Actor, Perm
 from suksa.domains.insights.models import InsightRun
 from suksa.domains.insights.models.choices import RunStatus, RunTrigger
@@ -255,11 +255,11 @@ def run_now(*, actor: Actor, round: Round, trigger: str = RunTrigger.CLI, **para
 def _audit_start(actor: Actor, run: InsightRun, rnd: Round, trigger: str) -> None:
     audit.record(
         actor=actor,
-        action="insights.run.start",
+        action=AuditEntry.Action.CREATE,
         object_type="insights.InsightRun",
         object_id=run.pk,
         object_repr=f"{rnd.key} #{run.pk}",
-        changes={"round": rnd.key, "trigger": trigger},
+        changes={"step": "insights.run.start", "round": rnd.key, "trigger": trigger},
     )
 
 

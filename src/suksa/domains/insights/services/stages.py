@@ -5,7 +5,15 @@ Order of the run (``order`` of each stage): 10 trends · 20 strengths · 25 effi
 60 warnings (rules, risk model, alerts) · 70 briefs (drafts).
 """
 
-from suksa.domains.insights.services import run  # noqa: F401  (registers the job kind)
-
 # Each stage module registers itself with @run.stage when imported; a module is added here when it
 # exists.
+from suksa.domains.insights.services import (
+    briefs,  # noqa: F401
+    cases,  # noqa: F401
+    deviance,  # noqa: F401
+    lessons,  # noqa: F401
+    run,  # noqa: F401  (registers the job kind)
+    strengths,  # noqa: F401
+    trends,  # noqa: F401
+    warnings,  # noqa: F401
+)
