@@ -17,6 +17,7 @@ if __name__ == "__main__":
         ("students_import.py",),
         ("monitoring_prefill.py", "--data-dir", NATIONAL),
         ("status_board_load.py", "--data-dir", NATIONAL),
+        ("insights_run.py", "--data-dir", NATIONAL),
     ):
         print(f"\n== {script}", flush=True)
         subprocess.run([sys.executable, str(HERE / script), *args], check=True)

@@ -19,3 +19,6 @@ MEDIA_ROOT = _Path(_tempfile.mkdtemp(prefix="suksa-test-media-"))
 # An approved report starts an insights run of its round (a background job, run inline in tests):
 # off here so that review tests stay fast; the hook's own test turns it on.
 SUKSA_INSIGHTS_ON_APPROVAL = False
+# `suksa demo` computes the insights of the open round after the history; tests of the demo
+# command skip it (the insights tests run their own stages).
+SUKSA_DEMO_INSIGHTS = False

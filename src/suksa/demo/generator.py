@@ -353,6 +353,7 @@ def generate(
     progress: Progress | None = None,
     records: str = "none",
     monitoring: bool = False,
+    insights: bool = False,
 ) -> dict[str, Any]:
     """Generate the demo nation at ``scale``; returns what was written (also in the audit entry).
 
@@ -360,7 +361,8 @@ def generate(
     :mod:`suksa.demo.students`). The Python default is ``none`` (the org tree alone, fast); the
     ``suksa demo`` and ``suksa run`` commands default to :func:`suksa.demo.students.default_records`.
     ``monitoring`` adds the synthetic monitoring history (:mod:`suksa.demo.monitoring`); off by
-    default in Python, on in the commands.
+    default in Python, on in the commands. ``insights`` (with ``monitoring``) then computes the
+    insights of the open round (:mod:`suksa.demo.insights`), after the rest is committed.
     """
     from suksa.demo.students import RECORD_CHOICES
     from suksa.demo.students.writer import generate_students
@@ -417,4 +419,8 @@ def generate(
             unit_path=nation.path,
             changes={"scale": scale, "seed": seed, "counts": counts},
         )
+    if insights and monitoring:
+        from suksa.demo.insights import compute_demo_insights
+
+        counts["insights"] = compute_demo_insights(say)
     return counts

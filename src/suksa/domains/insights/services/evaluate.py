@@ -51,6 +51,7 @@ from suksa.domains.insights.models import (
 from suksa.domains.insights.models.choices import TrendDirection, Verdict
 
 PLANTED_SHARE_OF_NOISE = 0.5  # a planted trend: |slope| >= half the noise SD (the truth doc's rule)
+MEANINGFUL_AUC_GAIN = 0.01  # below this the model is said to be no real gain over a baseline
 FIRST_YEAR = 2563  # trend components from this year on act over the whole history
 
 
@@ -274,13 +275,23 @@ def score_warnings(run: InsightRun, ev: Evaluation) -> Section:
         beats_auc = ma > ra and ma > pa
         beats_p = mp is None or rp is None or pp is None or (mp >= rp and mp >= pp)
         ev.model_beats_baselines = beats_auc and beats_p
-        ev.verdict = (
-            "The learned risk model beats both the rule baseline and the past-level baseline "
-            "on the temporal hold-out."
-            if ev.model_beats_baselines
-            else "The learned risk model does NOT beat both baselines on the temporal hold-out"
-            f" (AUC model {ma:.3f}, rules {ra:.3f}, past level {pa:.3f}): the rules are shipped."
-        )
+        figures_text = f"AUC model {ma:.3f}, rules {ra:.3f}, past level {pa:.3f}"
+        if ev.model_beats_baselines:
+            margin = ma - max(ra, pa)
+            ev.verdict = (
+                f"The learned risk model beats both the rule baseline and the past-level baseline on the "
+                f"temporal hold-out ({figures_text})"
+                + (
+                    f", but by only {margin:.3f} AUC over the better baseline: not a meaningful gain."
+                    if margin < MEANINGFUL_AUC_GAIN
+                    else "."
+                )
+            )
+        else:
+            ev.verdict = (
+                f"The learned risk model does NOT beat both baselines on the temporal hold-out ({figures_text}): "
+                "the rules are shipped."
+            )
     sec.add("model chosen by the stage", "yes" if fit.chosen else "no (rules shipped)")
     ratios = list(_fairness_ratios(fit.fairness))
     by_scorer: dict[str, list[float]] = defaultdict(list)
@@ -364,10 +375,14 @@ def _fmt(value: float | str | None) -> str:
     if value is None:
         return "–"
     if isinstance(value, str):
-        return value
-    if float(value).is_integer() and abs(value) >= 1:
-        return f"{int(value):,}"
+        return _cell(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     return f"{value:.3f}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
 
 
 def evaluation_markdown(ev: Evaluation, *, when: dt.date, commit: str, seconds: float | None = None) -> str:
@@ -390,7 +405,8 @@ def evaluation_markdown(ev: Evaluation, *, when: dt.date, commit: str, seconds: 
             continue
         for m in s.metrics:
             lines.append(
-                f"| {s.title} | {m.name} | {_fmt(m.value)} | {'' if m.n is None else f'{m.n:,}'} | {m.note} |"
+                f"| {s.title} | {_cell(m.name)} | {_fmt(m.value)} | {'' if m.n is None else f'{m.n:,}'} "
+                f"| {_cell(m.note)} |"
             )
     lines += ["", f"**Learned model vs baselines:** {ev.verdict}", ""]
     if seconds is not None:

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from suksa.core import audit
 from suksa.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from suksa.core.models import AuditEntry
 from suksa.core.policy import SYSTEM, Actor
 from suksa.domains.insights.models import InsightRun
 from suksa.domains.insights.models.choices import RunStatus, RunTrigger
@@ -123,10 +124,10 @@ def run_in_process(
     )
     audit.record(
         actor=actor,
-        action="insights.run.start",
+        action=AuditEntry.Action.CREATE,
         object_type="insights.InsightRun",
         object_id=run.pk,
         object_repr=f"{round.key} #{run.pk}",
-        changes={"round": round.key, "trigger": trigger, "only": only},
+        changes={"step": "insights.run.start", "round": round.key, "trigger": trigger, "only": only},
     )
     return run_round(run, report=report, only=only)

@@ -152,3 +152,22 @@ def test_the_results_section_is_replaced_not_repeated() -> None:
     assert replace_section("# R\n\n", "## Insights evaluation", "## Insights evaluation\n\nx\n") == (
         "# R\n\n## Insights evaluation\n\nx\n"
     )
+
+
+def test_a_marginal_win_is_not_called_a_gain(world: World, scored: Evaluation) -> None:
+    run = InsightRun.objects.get(pk=scored.run_id)
+    RiskModelFit.objects.filter(run=run).update(
+        metrics={
+            "model": {"auc": 0.910, "precision_at_10": 0.99},
+            "rules": {"auc": 0.833, "precision_at_10": 0.83},
+            "past_level": {"auc": 0.905, "precision_at_10": 0.99},
+        }
+    )
+    ev = evaluate_run(run, truth(world), NOISE)
+    assert ev.model_beats_baselines is True
+    assert ev.verdict.endswith("but by only 0.005 AUC over the better baseline: not a meaningful gain.")
+    RiskModelFit.objects.filter(run=run).update(
+        metrics={"model": {"auc": 0.95}, "rules": {"auc": 0.8}, "past_level": {"auc": 0.9}}
+    )
+    ev = evaluate_run(run, truth(world), NOISE)
+    assert ev.verdict.endswith("(AUC model 0.950, rules 0.800, past level 0.900).")

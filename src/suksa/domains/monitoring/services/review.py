@@ -574,14 +574,15 @@ def report_approve(*, actor: Actor, report_id: int) -> Report:
 
 
 def on_report_approved(report: Report) -> None:
-    """Called once a report is approved (after its transaction). Does nothing today.
+    """Called once a report is approved (after its transaction): queues the recomputation of the
+    round's insights (trends, strengths, peers, claims of outstanding works against the numbers),
+    debounced and switchable by ``SUKSA_INSIGHTS_ON_APPROVAL`` — see
+    :mod:`suksa.domains.insights.services.hooks`. An approved report is the first version of the
+    ESA's figures the bureau stands behind."""
+    # Imported here: the insights domain reads monitoring, so a module-level import would be circular.
+    from suksa.domains.insights.services import hooks
 
-    This is the place where the insights issue hooks its recomputation of the ESA's and the
-    round's analyses (strengths, peers, claims of outstanding works against the numbers): an
-    approved report is the first version of the ESA's figures the bureau stands behind. No
-    insight is computed or faked here until that issue lands.
-    """
-    return None
+    hooks.on_report_approved(report)
 
 
 # --- locking -------------------------------------------------------------------------------------

@@ -43,6 +43,12 @@ class Command(BaseCommand):
             help="ประวัติการติดตามและประเมินผล / the synthetic monitoring history (default: on)",
         )
         parser.add_argument(
+            "--insights",
+            action=argparse.BooleanOptionalAction,
+            default=True,
+            help="คำนวณข้อมูลเชิงลึกของรอบปัจจุบัน / compute the open round's insights (default: on, with --monitoring)",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="ลบข้อมูลตัวอย่างเดิมก่อน / remove the previous demo first",
@@ -64,6 +70,7 @@ class Command(BaseCommand):
                 records=records,
                 progress=None if quiet else self.stdout.write,
                 monitoring=options["monitoring"],
+                insights=options["insights"],
             )
         except DemoAlreadyExists as exc:
             raise CommandError(str(exc)) from exc
@@ -95,4 +102,9 @@ class Command(BaseCommand):
                 f"ค่าตัวชี้วัดย้อนหลัง {m['platform_values']:,} ค่า; ความจริงที่ฝังไว้: {m['truth_file']}\n"
                 f"Monitoring history: {m['rounds_reported']} rounds, {m['reports']:,} reports, {m['works']:,} works, "
                 f"{m['platform_values']:,} indicator values; planted truth: {m['truth_file']}"
+            )
+        for key, info in counts.get("insights", {}).items():
+            self.stdout.write(
+                f"ข้อมูลเชิงลึกรอบ {key}: การคำนวณ #{info['run']} ({info['status']}) {info['seconds']} วินาที\n"
+                f"Insights of {key}: run #{info['run']} ({info['status']}) in {info['seconds']} s"
             )

@@ -109,6 +109,7 @@ class Command(BaseCommand):
                 records=options["records"] or default_records(options["scale"]),
                 progress=self.stdout.write,
                 monitoring=True,
+                insights=True,
             )
             self.stdout.write(f"  {time.perf_counter() - started:.1f} s")
         self.print_banner(host, port, options["enforce_2fa"])
