@@ -43,6 +43,9 @@ NOT_FOR_A_NATIONAL_SYSADMIN = {
     "GET /api/v1/census/headcounts/",
     # Resolves the target of a unit given by code in the query; the catalogue API tests call it.
     "GET /api/v1/monitoring/targets/resolve/",
+    # Takes exactly one of ``q`` (text) or ``doc`` (an indexed narrative of the current run);
+    # generated cases send both, neither or an unknown doc. The lessons API tests search for real.
+    "GET /api/v1/insights/similar/",
 }
 
 
@@ -123,6 +126,33 @@ def _monitoring_objects(world: World) -> dict[str, int | str]:
     }  # fmt: skip
 
 
+def _insights_objects(world: World) -> dict[str, int | str]:
+    """One object per insights route parameter (each slice's builder; the fuzzer is national)."""
+    from suksa.domains.insights.models import InsightRun, PracticeFinding
+    from suksa.domains.insights.tests import (
+        objects_alerts,
+        objects_briefs,
+        objects_drafting,
+        objects_runs,
+        objects_schools,
+        objects_strengths,
+        objects_trends,
+    )
+
+    run_id = objects_runs.b_run_id(world)
+    InsightRun.objects.filter(pk=run_id).update(is_current=True)  # pages read the current run
+    practice = PracticeFinding.objects.create(
+        run_id=run_id, key="mentoring", name_th="ครูพี่เลี้ยง", verdict="too_few"
+    )
+    return {
+        "trend_id": objects_trends.b_trend_id(world), "unit_id": objects_strengths.b_unit_id(world),
+        "group_id": objects_schools.b_group_id(world), "alert_id": objects_alerts.b_alert_id(world),
+        "notification_id": objects_alerts.b_notification_id(world), "brief_id": objects_briefs.b_brief_id(world),
+        "number": objects_briefs.b_number(world), "amendment_id": objects_drafting.b_amendment_id(world),
+        "run_id": run_id, "practice_id": practice.pk,
+    }  # fmt: skip
+
+
 def generated_schema() -> dict[str, Any]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(schema))  # type: ignore[no-any-return]
@@ -195,6 +225,7 @@ def test_every_operation_conforms_to_the_schema(world: World, keep_test_connecti
         "assignment_id": RoleAssignment.objects.get(user=world.user("teacher_a1_1")).pk,
         **_student_objects(world),
         **_monitoring_objects(world),
+        **_insights_objects(world),
     }
     failures: list[str] = []
     statuses: dict[str, set[int]] = {}

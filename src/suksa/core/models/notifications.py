@@ -12,6 +12,8 @@ from django.db import models
 
 
 class Notification(models.Model):
+    """Personal data: the recipient (a user reference) and the message. Retention: read notifications are kept 1 year, then deleted."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)  # e.g. "alert", "brief.invite", "brief.published"
     title_th = models.CharField(max_length=300)

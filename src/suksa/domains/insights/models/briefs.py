@@ -21,6 +21,8 @@ from suksa.domains.insights.models.run import InsightRun
 
 
 class Brief(models.Model):
+    """Personal data: participants' and authors' user references and their comments. Retention: kept indefinitely for published briefs; withdrawn drafts kept 2 years."""
+
     round = models.ForeignKey("monitoring.Round", on_delete=models.PROTECT, related_name="briefs")
     unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")  # nation/region/ESA
     topic = models.CharField(max_length=40)  # overview | achievement | retention | access | warnings | …
@@ -55,6 +57,8 @@ class BriefVersion(models.Model):
     {model, id}}}``). ``trace``: ``{"ok": bool, "checked": n, "failures": [{text, number, why}]}``.
     ``writer``: ``template`` or ``llm:<model>`` (an LLM may only rephrase; its text passes the same
     check and falls back to the template text when it fails).
+
+    Personal data: participants' and authors' user references and their comments. Retention: kept indefinitely for published briefs; withdrawn drafts kept 2 years.
     """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="versions")
@@ -79,7 +83,10 @@ class BriefVersion(models.Model):
 
 
 class BriefParticipant(models.Model):
-    """A user invited to shape a brief (national and ESA roles)."""
+    """A user invited to shape a brief (national and ESA roles).
+
+    Personal data: participants' and authors' user references and their comments. Retention: kept indefinitely for published briefs; withdrawn drafts kept 2 years.
+    """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -96,6 +103,8 @@ class BriefParticipant(models.Model):
 
 
 class BriefComment(models.Model):
+    """Personal data: participants' and authors' user references and their comments. Retention: kept indefinitely for published briefs; withdrawn drafts kept 2 years."""
+
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="comments")
     version = models.ForeignKey(BriefVersion, on_delete=models.CASCADE, related_name="comments")
     recommendation_key = models.CharField(max_length=40, blank=True)  # blank: on the whole brief
@@ -111,7 +120,10 @@ class BriefComment(models.Model):
 
 
 class BriefAmendment(models.Model):
-    """A proposed new wording of one recommendation; accepting it makes a new version."""
+    """A proposed new wording of one recommendation; accepting it makes a new version.
+
+    Personal data: participants' and authors' user references and their comments. Retention: kept indefinitely for published briefs; withdrawn drafts kept 2 years.
+    """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="amendments")
     version = models.ForeignKey(BriefVersion, on_delete=models.CASCADE, related_name="amendments")
@@ -141,7 +153,10 @@ class BriefAmendment(models.Model):
 
 
 class Endorsement(models.Model):
-    """A participant's endorsement of one recommendation as worded in one version."""
+    """A participant's endorsement of one recommendation as worded in one version.
+
+    Personal data: participants' and authors' user references and their comments. Retention: kept indefinitely for published briefs; withdrawn drafts kept 2 years.
+    """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="endorsements")
     version = models.ForeignKey(BriefVersion, on_delete=models.CASCADE, related_name="endorsements")

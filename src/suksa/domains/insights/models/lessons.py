@@ -15,7 +15,10 @@ from suksa.domains.insights.models.run import InsightRun
 
 
 class Topic(models.Model):
-    """A topic group of narratives (clusters of the round's texts) with its top keywords."""
+    """A topic group of narratives (clusters of the round's texts) with its top keywords.
+
+    Personal data: none by design (texts about an office's work). Retention: kept with its run.
+    """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="topics")
     number = models.PositiveSmallIntegerField()
@@ -36,6 +39,8 @@ class NarrativeDoc(models.Model):
 
     ``vector`` is the document embedding (float32 little-endian bytes; ``vector_kind`` says which
     model: ``embedding:<name>`` or ``tfidf``); ``practices`` the practice keys found in it.
+
+    Personal data: none by design (texts about an office's work). Retention: kept with its run.
     """
 
     class Source(models.TextChoices):
@@ -73,6 +78,8 @@ class PracticeFinding(models.Model):
     ``effects`` per indicator: ``{code: {"adopters": n, "others": n, "difference": slope difference
     per year, "low": …, "high": …, "p_value": …, "good": bool}}``; ``verdict`` says whether any
     linked change is credible (``linked``), none is (``no_change``) or the data are too few.
+
+    Personal data: none by design (texts about an office's work). Retention: kept with its run.
     """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="practices")
@@ -95,7 +102,10 @@ class PracticeFinding(models.Model):
 
 
 class WorkCheck(models.Model):
-    """One nominated outstanding work cross-checked against the ESA's numbers."""
+    """One nominated outstanding work cross-checked against the ESA's numbers.
+
+    Personal data: none by design (texts about an office's work). Retention: kept with its run.
+    """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="work_checks")
     work = models.ForeignKey("monitoring.OutstandingWork", on_delete=models.CASCADE, related_name="+")
@@ -116,7 +126,10 @@ class WorkCheck(models.Model):
 
 
 class CaseStudyPick(models.Model):
-    """A shortlisted case study among the round's target areas, with why it was picked."""
+    """A shortlisted case study among the round's target areas, with why it was picked.
+
+    Personal data: none by design (texts about an office's work). Retention: kept with its run.
+    """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="case_studies")
     esa = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")

@@ -22,6 +22,8 @@ class Trend(models.Model):
     the Theil–Sen slope per year; ``p_value`` the Mann–Kendall test (Hamed–Rao corrected);
     ``significant`` is false whenever there are fewer than 5 periods (``direction = too_few``).
     ``good`` says whether the direction is good for this indicator (null for flat/too few).
+
+    Personal data: none (aggregates of org units). Retention: kept with its run.
     """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="trends")
@@ -64,6 +66,8 @@ class Strength(models.Model):
     ``[low, high]``; ``verdict`` is ``strong``/``weak`` only when the interval excludes the peer
     median. ``rank`` among ``peer_count`` peers with its own interval ``[rank_low, rank_high]``.
     ``indicator`` is blank for a domain score.
+
+    Personal data: none (aggregates of org units). Retention: kept with its run.
     """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="strengths")
@@ -101,6 +105,8 @@ class Efficiency(models.Model):
 
     ``data`` holds the inputs and outputs used; ``peers`` the reference set ``[{unit_id, code,
     weight}]`` (lambda weights) that the unit is compared with.
+
+    Personal data: none (aggregates of org units). Retention: kept with its run.
     """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="efficiencies")

@@ -17,6 +17,8 @@ class SchoolGroup(models.Model):
     ``shared`` is what the positive deviants have in common against the rest of the group:
     ``{"practices": [{key, name_th, name_en, deviants_share, others_share, lift}], "staffing":
     {...}, "size": {...}}``; ``evidence`` the narratives and works that name the deviant schools.
+
+    Personal data: none (schools are org units; outcomes are school means). Retention: kept with its run.
     """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="school_groups")
@@ -44,6 +46,8 @@ class SchoolDeviance(models.Model):
 
     ``residual`` is observed − expected (points, mean over the years used); ``z`` the residual over
     its standard error; ``years`` how many years it held; ``is_deviant`` the verdict.
+
+    Personal data: none (schools are org units; outcomes are school means). Retention: kept with its run.
     """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="school_deviance")

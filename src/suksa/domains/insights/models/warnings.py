@@ -25,7 +25,10 @@ from suksa.domains.insights.models.run import InsightRun
 
 class RiskModelFit(models.Model):
     """The risk model trained in a run: features, coefficients, temporal hold-out scores against
-    the baselines, and whether it is used (``chosen``) or the rules are shipped instead."""
+    the baselines, and whether it is used (``chosen``) or the rules are shipped instead.
+
+    Personal data: user references and free-text notes about an office's actions (alerts, events); none in fits and scores. Retention: alerts and events kept indefinitely; fits and scores with their run.
+    """
 
     run = models.OneToOneField(InsightRun, on_delete=models.CASCADE, related_name="risk_fit")
     method = models.CharField(max_length=60)  # e.g. "logistic-l2"
@@ -44,7 +47,10 @@ class RiskModelFit(models.Model):
 
 
 class RiskScore(models.Model):
-    """The predicted probability that a unit misses next round's target on an indicator."""
+    """The predicted probability that a unit misses next round's target on an indicator.
+
+    Personal data: user references and free-text notes about an office's actions (alerts, events); none in fits and scores. Retention: alerts and events kept indefinitely; fits and scores with their run.
+    """
 
     run = models.ForeignKey(InsightRun, on_delete=models.CASCADE, related_name="risk_scores")
     unit = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
@@ -61,7 +67,10 @@ class RiskScore(models.Model):
 
 
 class Alert(models.Model):
-    """A warning about an ESA or school, routed to the executives and ESA director concerned."""
+    """A warning about an ESA or school, routed to the executives and ESA director concerned.
+
+    Personal data: user references and free-text notes about an office's actions (alerts, events); none in fits and scores. Retention: alerts and events kept indefinitely; fits and scores with their run.
+    """
 
     round = models.ForeignKey("monitoring.Round", on_delete=models.CASCADE, related_name="alerts")
     unit = models.ForeignKey("core.OrgUnit", on_delete=models.CASCADE, related_name="+")
@@ -98,7 +107,10 @@ class Alert(models.Model):
 
 class AlertEvent(models.Model):
     """Who did what to an alert: raised, refreshed, acknowledged, action recorded, resolved,
-    reopened, notified."""
+    reopened, notified.
+
+    Personal data: user references and free-text notes about an office's actions (alerts, events); none in fits and scores. Retention: alerts and events kept indefinitely; fits and scores with their run.
+    """
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20)

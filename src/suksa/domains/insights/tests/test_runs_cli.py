@@ -91,7 +91,12 @@ def test_a_run_prints_each_stage_and_its_figures_and_becomes_current(rnd: Round)
     }
     assert all(isinstance(v["peak_mib"], float) for v in run.stages.values())
     assert f"run #{run.pk} (now the current run)" in out
-    assert AuditEntry.objects.filter(action="insights.run.start", object_id=str(run.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="create", object_type="insights.InsightRun", object_id=str(run.pk)
+        ).count()
+        == 1
+    )
 
 
 def test_a_failed_stage_exits_non_zero_and_resume_keeps_the_done_stages(rnd: Round) -> None:

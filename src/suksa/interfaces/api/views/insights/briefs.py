@@ -175,6 +175,7 @@ class BriefsView(SuksaAPIView):
     @extend_schema(
         operation_id="insights_briefs", tags=TAGS, summary="Policy briefs",
         parameters=[OpenApiParameter("round", int), OpenApiParameter("topic", str), OpenApiParameter("status", str)],
+        responses={200: BriefRowSerializer(many=True)},
     )  # fmt: skip
     def get(self, request: Request) -> Response:
         round_id = _positive(request.query_params.get("round"), "round")
