@@ -300,6 +300,19 @@ def mann_kendall(t: Sequence[float], y: Sequence[float], slope: float, alpha: fl
     return MannKendall(n=n, s=s, var_s=var_s, correction=factor, significant_lags=lags, z=z, p=p, tau=tau)
 
 
+def median_slope(t: Sequence[float], y: Sequence[float]) -> float | None:
+    """The Theil–Sen slope alone (median of pairwise slopes; None with fewer than two distinct
+    times): for features and effect sizes that need no interval."""
+    tt = np.asarray(t, dtype=float)
+    yy = np.asarray(y, dtype=float)
+    i, j = np.triu_indices(tt.size, k=1)
+    dt = tt[j] - tt[i]
+    ok = dt != 0
+    if not ok.any():
+        return None
+    return float(np.median((yy[j] - yy[i])[ok] / dt[ok]))
+
+
 def sen_slope(t: Sequence[float], y: Sequence[float], confidence: float = SLOPE_CONFIDENCE) -> SenSlope:
     """Theil–Sen slope per unit of ``t`` with its confidence interval (at least 2 distinct times).
 

@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from suksa.analytics.trends import median_slope
+
 DETERIORATION_RUN = 3
 DATA_GAP_WINDOW = 3
 BUDGET = 0.10
@@ -275,10 +277,7 @@ def rule_data_gap(
 
 def theil_sen(points: Sequence[tuple[float, float]]) -> float:
     """Median of pairwise slopes (0 with fewer than two distinct times)."""
-    slopes = [
-        (y2 - y1) / (t2 - t1) for i, (t1, y1) in enumerate(points) for t2, y2 in points[i + 1 :] if t2 != t1
-    ]
-    return float(np.median(slopes)) if slopes else 0.0
+    return median_slope([t for t, _ in points], [y for _, y in points]) or 0.0
 
 
 def _suspect(obs: Sequence[Obs]) -> bool:

@@ -27,6 +27,7 @@ year *f* at *f* − 0.5; round *f*/m*N* at *f* − 1 + *N*/12 − 0.25 (the demo
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,22 @@ def tau(period: str, kind: str) -> float | None:
         return float(int(period))
     except ValueError:
         return None
+
+
+# OBEC's 18 inspection regions by geographic group (the region's number ends its code, R01–R18):
+# the peer context of strengths and the fairness groups of early warnings.
+REGION_GROUPS: dict[int, str] = {
+    1: "bangkok", 2: "central", 3: "central", 4: "central", 5: "south", 6: "south", 7: "deep_south",
+    8: "east", 9: "east", 10: "northeast", 11: "northeast", 12: "northeast", 13: "northeast",
+    14: "northeast", 15: "north", 16: "north", 17: "north", 18: "north",
+}  # fmt: skip
+
+
+def region_group(data: RoundData, unit: UnitInfo) -> str:
+    """The geographic group of an ESA's inspection region ("other" when it has none)."""
+    region = data.units.get(unit.region_id) if unit.region_id else None
+    match = re.search(r"(\d+)$", region.code) if region else None
+    return REGION_GROUPS.get(int(match.group(1)), "other") if match else "other"
 
 
 DIRECTION_SIGN = {Direction.HIGHER: 1, Direction.LOWER: -1, Direction.NEUTRAL: 0}

@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from suksa.analytics import text as tx
+from suksa.analytics.trends import median_slope
 from suksa.core.models import OrgUnit
 from suksa.domains.insights import lexicon
 from suksa.domains.insights.models import NarrativeDoc, PracticeFinding, Topic
@@ -132,16 +133,7 @@ def school_names_by_esa(esa_ids: Sequence[int]) -> dict[int, dict[str, str]]:
 # --- practice effects (pure) ---------------------------------------------------------------------
 
 
-def theil_sen(ts: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Median of pairwise slopes (None with fewer than 2 distinct times)."""
-    t = np.asarray(ts, dtype=float)
-    y = np.asarray(ys, dtype=float)
-    i, j = np.triu_indices(t.size, k=1)
-    dt = t[j] - t[i]
-    ok = dt != 0
-    if not ok.any():
-        return None
-    return float(np.median((y[j] - y[i])[ok] / dt[ok]))
+theil_sen = median_slope  # kept as the name the effect code uses
 
 
 @dataclass(frozen=True)

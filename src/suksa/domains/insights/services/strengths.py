@@ -11,7 +11,7 @@ interval, a verdict against the peer median, and ranks with intervals (within th
   its performance: they are covariates or DEA inputs, never strengths. A count of persons
   (children brought back to school) is turned into a rate per 1,000 learners. Round figures are
   compared with the same round of other years (``/m12`` with ``/m12``).
-- Context: ESA type, region group (:data:`REGION_GROUPS`: the geographic group of the ESA's
+- Context: ESA type, region group (:data:`~suksa.domains.insights.services.data.REGION_GROUPS`: the geographic group of the ESA's
   inspection region), small-school share, urban share, log learners; prior attainment only when the
   run's parameters ask (``strengths_prior_lag``, years; see the analytics module for why not by
   default).
@@ -30,16 +30,16 @@ retention = 100 − the latest dropout rate.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from typing import Any
 
 from suksa.analytics import dea as dea_mod
 from suksa.analytics import strengths as an
 from suksa.core.models import IndicatorValue
+from suksa.domains.insights.lexicon import esa_short_name
 from suksa.domains.insights.models import Efficiency, Strength
 from suksa.domains.insights.models.choices import DataQuality, Verdict
-from suksa.domains.insights.services.data import Point, RoundData, UnitInfo
+from suksa.domains.insights.services.data import Point, RoundData, UnitInfo, region_group
 from suksa.domains.insights.services.run import StageContext, stage
 
 METHOD_VERSION = "strengths-1"
@@ -56,35 +56,14 @@ DOMAINS: dict[str, tuple[str, str]] = {
     "teachers": ("การพัฒนาครู", "teacher development"),
 }
 CONTEXT_ONLY = frozenset({"enrolment", "small_school_share", "pupil_teacher_ratio", "teacher_shortage_rate"})
-# OBEC's 18 inspection regions by geographic group (the region's number is in its code, R01–R18).
-REGION_GROUPS: dict[int, str] = {
-    1: "bangkok", 2: "central", 3: "central", 4: "central", 5: "south", 6: "south", 7: "deep_south",
-    8: "east", 9: "east", 10: "northeast", 11: "northeast", 12: "northeast", 13: "northeast",
-    14: "northeast", 15: "north", 16: "north", 17: "north", 18: "north",
-}  # fmt: skip
 BUDGET_COVERAGE = 0.8
 LEARNING_OUTPUT = "onet_mean_m3"
 DROPOUT = "dropout_rate"
 BUDGET = "budget_disbursement_rate"
 
-_SHORT = (
-    ("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา", "สพป."),
-    ("สำนักงานเขตพื้นที่การศึกษามัธยมศึกษา", "สพม."),
-)
-
 
 def short_name(unit: UnitInfo) -> str:
-    name = unit.name_th
-    for long, short in _SHORT:
-        if name.startswith(long):
-            return short + name[len(long) :]
-    return name
-
-
-def region_group(data: RoundData, unit: UnitInfo) -> str:
-    region = data.units.get(unit.region_id) if unit.region_id else None
-    match = re.search(r"(\d+)$", region.code) if region else None
-    return REGION_GROUPS.get(int(match.group(1)), "other") if match else "other"
+    return esa_short_name(unit.name_th)
 
 
 def unit_contexts(data: RoundData) -> dict[int, an.UnitContext]:

@@ -25,7 +25,6 @@ For every ESA × indicator that has a target (the framework's main indicators) a
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from suksa.core.notify import notify
 from suksa.core.policy import Role
 from suksa.domains.insights.models import Alert, AlertEvent, InsightRun, RiskModelFit, RiskScore, Trend
 from suksa.domains.insights.models.choices import AlertKind, AlertSeverity, DataQuality
-from suksa.domains.insights.services.data import IndicatorInfo, Point, RoundData, UnitInfo, tau
+from suksa.domains.insights.services.data import IndicatorInfo, Point, RoundData, UnitInfo, region_group, tau
 from suksa.domains.insights.services.run import StageContext, stage
 from suksa.domains.monitoring.models import Indicator, Report, Round
 from suksa.domains.monitoring.models.choices import SourceKind
@@ -54,11 +53,6 @@ NOTIFY_KIND = "alert"
 SUBJECT = "insights.alert"
 
 # OBEC inspection regions 1–18 by geographic area (the region group of the fairness checks).
-REGION_AREA = {
-    1: "bangkok", 2: "central", 3: "central", 4: "central", 5: "south", 6: "south", 7: "deep_south",
-    8: "east", 9: "east", 10: "northeast", 11: "northeast", 12: "northeast", 13: "northeast",
-    14: "northeast", 15: "north", 16: "north", 17: "north", 18: "north",
-}  # fmt: skip
 
 
 @dataclass
@@ -166,14 +160,6 @@ def _bands(values: dict[int, float], names: tuple[str, str, str]) -> dict[int, s
         return {}
     lo, hi = np.quantile(list(values.values()), [1 / 3, 2 / 3])
     return {k: names[0] if v <= lo else names[1] if v <= hi else names[2] for k, v in values.items()}
-
-
-def region_group(data: RoundData, esa: UnitInfo) -> str:
-    region = data.units.get(esa.region_id or 0)
-    if region is None:
-        return ""
-    digits = re.sub(r"\D", "", region.code)
-    return REGION_AREA.get(int(digits), region.code) if digits else region.code
 
 
 def _groups(data: RoundData, esas: list[UnitInfo]) -> dict[int, dict[str, str]]:

@@ -10,7 +10,7 @@ from suksa.core.models import IndicatorValue, OrgUnit
 from suksa.domains.insights.models import Efficiency, InsightRun, Strength
 from suksa.domains.insights.models.choices import DataQuality
 from suksa.domains.insights.services import strengths as svc
-from suksa.domains.insights.services.data import load_round_data
+from suksa.domains.insights.services.data import REGION_GROUPS, load_round_data, region_group
 from suksa.domains.insights.tests.conftest import TinyHistory, run_stages
 from suksa.domains.monitoring.models import ReportValue
 
@@ -160,6 +160,6 @@ def test_short_names_and_region_groups(tiny_history: TinyHistory) -> None:
     names = {u.code: svc.short_name(u) for u in data.esas()}
     assert names["11201"] == "สพป.นนทบุรี เขต 1"
     assert names["21201"] == "สพม.นนทบุรี"
-    groups = {u.code: svc.region_group(data, u) for u in data.esas()}
+    groups = {u.code: region_group(data, u) for u in data.esas()}
     assert groups["11201"] == "bangkok"  # inspection region 1
-    assert set(groups.values()) <= set(svc.REGION_GROUPS.values())
+    assert set(groups.values()) <= set(REGION_GROUPS.values())

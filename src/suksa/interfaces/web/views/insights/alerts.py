@@ -30,9 +30,9 @@ from suksa.domains.insights.models.choices import AlertKind, AlertSeverity, Aler
 from suksa.domains.insights.services import alerts as svc
 from suksa.domains.monitoring.models import Round
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import PK_MAX
 
 TEMPLATES = "web/insights/alerts/"
-PK_MAX = 2**63 - 1
 PAGE_SIZE = 50
 
 FIELD_LABELS = {

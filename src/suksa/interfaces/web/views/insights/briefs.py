@@ -33,10 +33,10 @@ from suksa.domains.insights.services import exports
 from suksa.domains.insights.services.briefs import TOPICS, brief_generate, brief_publish, newer_run
 from suksa.domains.monitoring.selectors import round_get, rounds_all
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import PK_MAX
 from suksa.interfaces.web.views.insights.drafting import drafting_panel_context
 
 TEMPLATES = "web/insights/briefs/"
-PK_MAX = 2**63 - 1
 SOURCE_PAGES = {"insights.Trend": "web:insights_trend", "insights.Alert": "web:alert"}
 
 

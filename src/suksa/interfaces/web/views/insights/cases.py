@@ -24,7 +24,8 @@ from suksa.domains.insights import selectors_cases as sel
 from suksa.domains.insights.models.choices import ClaimVerdict
 from suksa.domains.insights.selectors import rounds_with_runs
 from suksa.interfaces.web.context import maybe_reverse
-from suksa.interfaces.web.views.insights.schools import crumbs, guard, id_param
+from suksa.interfaces.web.params import id_param
+from suksa.interfaces.web.views.insights.schools import crumbs, guard
 
 TEMPLATES = "web/insights/cases/"
 VERDICTS = [(v.value, v.label) for v in ClaimVerdict]

@@ -43,9 +43,9 @@ from suksa.domains.insights import selectors_drafting as sel
 from suksa.domains.insights.models import Brief, BriefAmendment
 from suksa.domains.insights.services import drafting as svc
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import PK_MAX
 
 TEMPLATES = "web/insights/drafting/"
-PK_MAX = 2**63 - 1
 
 
 # --- shared --------------------------------------------------------------------------------------

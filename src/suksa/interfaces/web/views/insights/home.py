@@ -33,9 +33,9 @@ from suksa.domains.insights.services.run import start_run
 from suksa.domains.monitoring.models import Round
 from suksa.domains.monitoring.selectors import round_get, rounds_all
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import PK_MAX
 
 TEMPLATES = "web/insights/home/"
-PK_MAX = 2**63 - 1
 
 # Every insights page, in the order of the run (URL name, Thai, English, what it answers).
 SLICE_PAGES: list[tuple[str, str, str, str, str]] = [

@@ -31,9 +31,9 @@ from suksa.domains.insights.selectors import rounds_with_runs, run_for
 from suksa.domains.insights.services import similar as sim
 from suksa.domains.monitoring.models import Round
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import PK_MAX
 
 TEMPLATES = "web/insights/lessons/"
-PK_MAX = 2**63 - 1
 
 
 def _crumbs(last: str, extra: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -20,36 +20,15 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET
 
-from suksa.core.errors import NotFoundOrNoAccess, Problem
+from suksa.core.errors import NotFoundOrNoAccess
 from suksa.core.i18n import pick
 from suksa.core.policy import Actor, Perm
 from suksa.domains.insights import selectors_schools as sel
 from suksa.domains.insights.selectors import rounds_with_runs
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import id_param
 
 TEMPLATES = "web/insights/schools/"
-PK_MAX = 2**63 - 1
-
-
-def id_param(request: HttpRequest, name: str, th: str, en: str) -> tuple[int | None, list[Problem]]:
-    """A positive whole number from the query string (None when absent), or a bilingual problem."""
-    raw = request.GET.get(name, "")
-    if not raw:
-        return None, []
-    try:
-        n = int(raw)
-        if 0 < n <= PK_MAX:
-            return n, []
-    except ValueError:
-        pass
-    return None, [
-        Problem(
-            code="invalid_filter",
-            th=f"ค่า{th} ({name}) ไม่ถูกต้อง ต้องเป็นเลขจำนวนเต็มบวก",
-            en=f"Invalid {en} ({name}); a positive whole number",
-            field=name,
-        )
-    ]
 
 
 def crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:

@@ -32,9 +32,9 @@ from suksa.domains.insights.selectors import rounds_with_runs
 from suksa.domains.insights.services.strengths import DOMAINS
 from suksa.domains.monitoring.models.choices import Domain
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import PK_MAX
 
 TEMPLATES = "web/insights/strengths/"
-PK_MAX = 2**63 - 1
 # The SVG axis: standardised scores from −AXIS to +AXIS (values beyond are drawn at the edge).
 AXIS = 4.0
 WIDTH = 320

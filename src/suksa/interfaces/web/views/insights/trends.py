@@ -22,7 +22,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.views.decorators.http import require_GET
 
-from suksa.core.errors import InvalidInput, NotFoundOrNoAccess, Problem
+from suksa.core.errors import InvalidInput, NotFoundOrNoAccess
 from suksa.core.i18n import label_pair, pick
 from suksa.core.policy import Perm
 from suksa.domains.insights import selectors_trends as sel
@@ -30,9 +30,9 @@ from suksa.domains.insights.models import Trend
 from suksa.domains.insights.models.choices import DataQuality, TrendDirection
 from suksa.domains.insights.selectors import rounds_with_runs
 from suksa.interfaces.web.context import maybe_reverse, request_actor
+from suksa.interfaces.web.params import id_param
 
 TEMPLATES = "web/insights/trends/"
-PK_MAX = 2**63 - 1
 SPARK_W, SPARK_H, SPARK_PAD = 96, 24, 2
 
 
@@ -67,26 +67,6 @@ def sparkline(series: list[list[Any]], outliers: list[str], change_points: list[
     )
 
 
-def _int_param(request: HttpRequest, name: str, th: str, en: str) -> tuple[int | None, list[Problem]]:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None, []
-    try:
-        n = int(raw)
-        if 0 < n <= PK_MAX:
-            return n, []
-    except ValueError:
-        pass
-    return None, [
-        Problem(
-            code="invalid_filter",
-            th=f"{th} ({name}) ไม่ถูกต้อง ต้องเป็นเลขจำนวนเต็มบวก",
-            en=f"Invalid {en} ({name}); a positive whole number",
-            field=name,
-        )
-    ]
-
-
 def _crumbs(last: str, list_url: str | None = None) -> list[dict[str, Any]]:
     crumbs: list[dict[str, Any]] = []
     home = maybe_reverse("web:insights_home")
@@ -113,12 +93,12 @@ def insights_trends(request: HttpRequest) -> HttpResponse:
     if not actor.can_anywhere(Perm.INSIGHTS_VIEW):
         raise DjangoPermissionDenied
     names = sel.indicator_names()
-    round_id, problems = _int_param(request, "round", "รอบการรายงาน", "round")
+    round_id, problems = id_param(request, "round", "รอบการรายงาน", "round")
     raw_unit = request.GET.get("unit", "").strip()
     every_unit = raw_unit == "all"
     unit_id: int | None = None
     if not every_unit:
-        unit_id, unit_problems = _int_param(request, "unit", "หน่วยงาน", "unit")
+        unit_id, unit_problems = id_param(request, "unit", "หน่วยงาน", "unit")
         problems += unit_problems
     indicator = request.GET.get("indicator", "").strip()
     direction = request.GET.get("direction", "").strip()
