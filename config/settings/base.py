@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "suksa.domains.students",
     "suksa.domains.monitoring",
     "suksa.domains.insights",
+    "suksa.domains.cockpit",
     "suksa.interfaces.api",
     "suksa.interfaces.web",
     "suksa.interfaces.cli",

@@ -1,6 +1,11 @@
 """The web shell's URL map: one module of views per area, each exporting ``urlpatterns``."""
 
 from suksa.interfaces.web.views import accounts, audit, imports, org, shell
+from suksa.interfaces.web.views.cockpit import cases as cp_cases
+from suksa.interfaces.web.views.cockpit import compare as cp_compare
+from suksa.interfaces.web.views.cockpit import exports as cp_exports
+from suksa.interfaces.web.views.cockpit import overview as cp_overview
+from suksa.interfaces.web.views.cockpit import units as cp_units
 from suksa.interfaces.web.views.insights import alerts as ins_alerts
 from suksa.interfaces.web.views.insights import briefs as ins_briefs
 from suksa.interfaces.web.views.insights import cases as ins_cases
@@ -55,4 +60,9 @@ urlpatterns = [
     *ins_notifications.urlpatterns,
     *ins_briefs.urlpatterns,
     *ins_drafting.urlpatterns,
+    *cp_overview.urlpatterns,
+    *cp_units.urlpatterns,
+    *cp_compare.urlpatterns,
+    *cp_cases.urlpatterns,
+    *cp_exports.urlpatterns,
 ]

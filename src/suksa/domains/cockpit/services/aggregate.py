@@ -1,0 +1,1 @@
+"""The cockpit stage of an insights run (placeholder until the aggregation lands)."""
