@@ -224,7 +224,7 @@ def _sum_context(contexts: list[dict[str, float]]) -> dict[str, float]:
 
 
 def _platform_series(
-    rnd: Round, indicators: dict[str, IndicatorInfo], unit_ids: list[int]
+    rnd: Round, indicators: dict[str, IndicatorInfo], unit_ids: list[int] | None, unit_q: Q | None = None
 ) -> dict[tuple[int, str], list[Point]]:
     specs = {
         ind.code: ind.source
@@ -236,9 +236,10 @@ def _platform_series(
         by_source[(spec["indicator"], spec.get("breakdown", ""))].append(code)
     if not by_source:
         return {}
+    units = Q(unit_id__in=unit_ids) if unit_ids is not None else (unit_q or Q())
     rows = (
         IndicatorValue.objects.filter(
-            unit_id__in=unit_ids,
+            units,
             indicator__in=sorted({c for c, _ in by_source}),
             breakdown__in=sorted({b for _, b in by_source}),
         )
@@ -278,6 +279,15 @@ def _platform_series(
                 )
             )
     return out
+
+
+def school_series(rnd: Round, indicators: dict[str, IndicatorInfo]) -> dict[tuple[int, str], list[Point]]:
+    """Every catalogue indicator's values per active school known by the round's end (in the demo
+    and today: the O-NET means), in time order — what the cockpit's school figures are built from."""
+    series = _platform_series(rnd, indicators, None, Q(unit__kind="school", unit__is_active=True))
+    for pts in series.values():
+        pts.sort(key=lambda p: p.t)
+    return dict(series)
 
 
 def _known_by(period: str, kind: str, rnd: Round, lag_days: int) -> bool:
