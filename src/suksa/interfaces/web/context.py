@@ -57,6 +57,7 @@ _NAV: list[tuple[tuple[str, ...], str, str, Perm | tuple[Perm, ...] | None, tupl
     (("web:student_list",), "นักเรียน", "Students", (Perm.STUDENT_VIEW, Perm.ROOM_VIEW), ("student", "transfer", "classroom", "year_end", "duplicate")),
     (("web:attendance_home",), "เวลาเรียน", "Attendance", Perm.ATTENDANCE_RECORD, ("attendance",)),
     (("web:monitoring_home",), "ติดตามประเมินผล", "Monitoring", (Perm.REPORT_VIEW, Perm.REPORT_REVIEW, Perm.MONITORING_MANAGE), ("monitoring", "report", "review")),
+    (("web:cockpit",), "แดชบอร์ดผู้บริหาร", "Cockpit", Perm.INSIGHTS_VIEW, ("cockpit",)),
     (("web:insights_home",), "ข้อมูลเชิงลึก", "Insights", Perm.INSIGHTS_VIEW, ("insights",)),
     (("web:alerts",), "การแจ้งเตือน", "Alerts", Perm.ALERT_VIEW, ("alert",)),
     (("web:briefs",), "ข้อเสนอเชิงนโยบาย", "Policy briefs", Perm.BRIEF_VIEW, ("brief",)),

@@ -52,6 +52,9 @@ class Shortcut:
 
 def _shortcuts(actor: Actor) -> list[Shortcut]:
     candidates = [
+        (Perm.INSIGHTS_VIEW, ("web:cockpit",), ("แดชบอร์ดผู้บริหาร", "Executive cockpit"),
+         ("ตัวชี้วัดเทียบเป้าหมาย พื้นที่ที่ต้องดูแล การแจ้งเตือน และข้อเสนอเชิงนโยบาย",
+          "Indicators against targets, areas to watch, alerts and briefs at a glance")),
         (Perm.AUDIT_VIEW, ("web:audit", "web:audit_list"), ("บันทึกการใช้งาน", "Audit log"),
          ("ใครเข้าถึงหรือแก้ไขข้อมูลใด เมื่อใด", "Who read or changed what, and when")),
         (Perm.USER_VIEW, ("web:users", "web:user_list"), ("ผู้ใช้และบทบาท", "Users and roles"),
