@@ -53,7 +53,10 @@ class Figure(models.Model):
     of its schools — see ``services/aggregate.py``). ``series`` is ``[[period, value], …]`` in time
     order (the last up to 8 periods), ``source`` the stored value the number came from
     (``{"model": "core.IndicatorValue", "id": …}`` …), ``peer`` the comparison with the unit's
-    peers (``{"group", "count", "median", "low", "high", "rank", "verdict"}``).
+    peers (``{"group", "count", "median", "p25", "p75", "rank", "strength": {…}}``).
+
+    Personal data: none (org-unit aggregates; ``persons`` is a headcount). Retention: as its
+    insights run (deleted with it).
     """
 
     run = models.ForeignKey("insights.InsightRun", on_delete=models.CASCADE, related_name="+")
@@ -102,6 +105,8 @@ class Summary(models.Model):
     ``movers``: ``{indicator: {"up": [{unit_id, code, name_th, name_en, change, improvement,
     value, period}], "down": […]}}`` over the ESAs (top 5 each way) plus ``"all"`` (standardised
     improvement across the key indicators); ``counts``: rows written per level; ``seconds``.
+
+    Personal data: none. Retention: as its insights run (deleted with it).
     """
 
     run = models.OneToOneField(

@@ -514,3 +514,26 @@ def latest_brief(actor: Actor, rnd: Round | None) -> Brief | None:
         .order_by("this_round", "depth", "-published_at", "-pk")
         .first()
     )
+
+
+_GROUP_WORDS: dict[str, tuple[str, str]] = {
+    "primary": ("สพท. ประถมศึกษา", "primary ESAs"),
+    "secondary": ("สพท. มัธยมศึกษา", "secondary ESAs"),
+    "bangkok": ("กรุงเทพมหานคร", "Bangkok"),
+    "central": ("ภาคกลาง", "the Central region"),
+    "south": ("ภาคใต้", "the South"),
+    "deep_south": ("จังหวัดชายแดนภาคใต้", "the Deep South"),
+    "east": ("ภาคตะวันออก", "the East"),
+    "northeast": ("ภาคตะวันออกเฉียงเหนือ", "the North-East"),
+    "north": ("ภาคเหนือ", "the North"),
+    "other": ("อื่น ๆ", "other"),
+    "region": ("เขตตรวจราชการทั้งหมด", "all inspection regions"),
+}
+
+
+def peer_group_words(group: str) -> tuple[str, str]:
+    """A peer group key in words: ``esa_type=primary`` → ``สพท. ประถมศึกษา``; the strengths stage's
+    ``primary|northeast`` → ``สพท. ประถมศึกษา · ภาคตะวันออกเฉียงเหนือ``; unknown parts stay as given."""
+    parts = [p.partition("=")[2] or p for p in group.replace("|", " ").replace(",", " ").split()]
+    words = [_GROUP_WORDS.get(p, (p, p)) for p in parts]
+    return " · ".join(w[0] for w in words), " · ".join(w[1] for w in words)
