@@ -22,13 +22,13 @@ from rest_framework.authtoken.models import Token
 
 from suksa.core.models import AuditEntry, Job, OrgUnit
 from suksa.domains.accounts.models import RoleAssignment, User
+from suksa.domains.cockpit.tests import objects_cockpit
 from suksa.domains.insights.tests import (
     objects_alerts,
     objects_briefs,
     objects_drafting,
     objects_runs,
     objects_schools,
-    objects_strengths,
     objects_trends,
 )
 from suksa.domains.monitoring.models import (
@@ -201,7 +201,8 @@ ESA_B_OBJECTS: dict[str, Callable[[World], int | str]] = {
     "target_id": lambda w: _b_target(w),
     # Insights (issue 5): each slice's builder of an ESA-B object (domains/insights/tests/objects_*).
     "trend_id": objects_trends.b_trend_id,
-    "unit_id": objects_strengths.b_unit_id,
+    # ESA B with its strengths (insights) and its cockpit figures and movers (issue 6).
+    "unit_id": objects_cockpit.b_unit_id,
     "group_id": objects_schools.b_group_id,
     "alert_id": objects_alerts.b_alert_id,
     "notification_id": objects_alerts.b_notification_id,
@@ -358,6 +359,7 @@ def _state() -> tuple:
         Review.objects.count(),
         list(MonitoringRound.objects.order_by("pk").values_list("pk", "due_on", "locks_on")),
         *_insights_state(),
+        *_cockpit_state(),
     )
 
 
@@ -389,6 +391,15 @@ def _insights_state() -> tuple:
     )
 
 
+def _cockpit_state() -> tuple:
+    from suksa.domains.cockpit.models import Figure, Summary
+
+    return (
+        list(Figure.objects.order_by("pk").values_list("pk", "value", "persons")),
+        list(Summary.objects.order_by("pk").values_list("pk", "movers", "counts")),
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "pattern"),
     [r for r in ROUTES if params_of(r[1]) and r[0] not in PUBLIC and r[0] not in SHARED_OBJECT_ROUTES],
@@ -417,5 +428,48 @@ def test_another_esas_objects_are_out_of_reach(
         world.user("director_b1_1").last_name_th,
         "ลับเฉพาะ",
     ):
+        assert secret not in body, (url, secret)
+    assert _state() == before
+
+
+# Routes that name units in their query string rather than their path (issue 6, cockpit): for
+# each, the query naming ESA B's objects and the same query with a missing id instead. ``{a}`` is
+# ESA A's own ESA (so that a list of units is otherwise valid), ``{b}`` the object of ESA B.
+# ``targets``: which of ESA B's units to name (compare takes ESAs and schools only).
+QUERY_UNIT_ROUTES: list[tuple[str, str, tuple[str, ...]]] = [
+    ("web:cockpit_compare", "units={a},{b}", ("esa", "school")),
+    ("web:cockpit_compare", "units={a},{b}&indicators=dropout_rate", ("esa", "school")),
+    ("api:cockpit_figures", "unit={b}", ("esa", "school", "region")),
+    ("api:cockpit_figures", "parent={b}", ("esa", "school", "region")),
+    ("api:cockpit_figures", "parent={b}&level=school", ("esa",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "target"),
+    [(name, query, target) for name, query, targets in QUERY_UNIT_ROUTES for target in targets],
+    ids=lambda v: v,
+)
+@pytest.mark.parametrize("username", ["esa_officer_a1", "esa_director_a1", "sysadmin_a1", "director_a1_1"])
+def test_another_esas_units_in_a_query_are_out_of_reach(
+    world: World, name: str, query: str, target: str, username: str
+) -> None:
+    from django.urls import reverse
+
+    objects_cockpit.b_unit_id(world)  # ESA B's figures exist: a leak would show its name
+    b = {"esa": world.esa_b1, "school": world.school_b1_1, "region": world.region_2}[target]
+    client = _client(world, username, name.startswith("api:"))
+    path = reverse(name)
+    url = f"{path}?{query.format(a=world.esa_a1.pk, b=b.pk)}"
+    missing = f"{path}?{query.format(a=world.esa_a1.pk, b=999999)}"
+    before = _state()
+
+    response = client.get(url)
+    response_missing = client.get(missing)
+
+    assert response.status_code in (403, 404), (url, response.status_code)
+    assert response.status_code == response_missing.status_code, (url, missing)
+    body = response.content.decode()
+    for secret in (world.school_b1_1.name_th, world.esa_b1.name_th, world.region_2.name_th, "ลับเฉพาะ"):
         assert secret not in body, (url, secret)
     assert _state() == before

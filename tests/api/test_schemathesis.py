@@ -153,6 +153,16 @@ def _insights_objects(world: World) -> dict[str, int | str]:
     }  # fmt: skip
 
 
+def _cockpit_objects(world: World) -> dict[str, int | str]:
+    """The cockpit's figures and summary in the current run, so that its reads return rows (the
+    figures of every level, a small cell, movers of several ESAs). Its routes take no path
+    parameter; call after ``_insights_objects``, which makes the run current."""
+    from suksa.domains.cockpit.tests.objects_cockpit import cockpit_world
+
+    cockpit_world(world)
+    return {}
+
+
 def generated_schema() -> dict[str, Any]:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(schema))  # type: ignore[no-any-return]
@@ -226,6 +236,7 @@ def test_every_operation_conforms_to_the_schema(world: World, keep_test_connecti
         **_student_objects(world),
         **_monitoring_objects(world),
         **_insights_objects(world),
+        **_cockpit_objects(world),
     }
     failures: list[str] = []
     statuses: dict[str, set[int]] = {}

@@ -6,6 +6,7 @@ catch-all that answers unknown API paths with the bilingual 404 body.
 """
 
 from suksa.interfaces.api.views import accounts, audit, imports, org, schema
+from suksa.interfaces.api.views.cockpit import figures as cockpit_figures
 from suksa.interfaces.api.views.insights import alerts as ins_alerts
 from suksa.interfaces.api.views.insights import briefs as ins_briefs
 from suksa.interfaces.api.views.insights import cases as ins_cases
@@ -54,6 +55,7 @@ urlpatterns = [
     *ins_notifications.urlpatterns,
     *ins_briefs.urlpatterns,
     *ins_drafting.urlpatterns,
+    *cockpit_figures.urlpatterns,
     *org.urlpatterns,
     *accounts.urlpatterns,
     *audit.urlpatterns,
