@@ -20,6 +20,7 @@ import csv
 import json
 import math
 from bisect import bisect_left
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, TypedDict
@@ -205,6 +206,7 @@ def _describe(
     source: Pair,
     k: int,
     min_cell: int,
+    period_words: Callable[[str], Pair] | None = None,
 ) -> None:
     """Set text, label and tooltip lines of a tile or sub-tile (Thai and English)."""
     state = cell["state"]
@@ -219,8 +221,9 @@ def _describe(
         group_th = f" (กลุ่ม {cell['bin'] + 1} จาก {k}; {k} = ดีที่สุด)"
         group_en = f" (group {cell['bin'] + 1} of {k}; {k} = best)"
     period = cell["period"]
-    period_th = f"ช่วงเวลา {period}" if period else "ไม่ระบุช่วงเวลา"
-    period_en = f"period {period}" if period else "no period"
+    p_th, p_en = period_words(period) if period and period_words is not None else (period, period)
+    period_th = f"ช่วงเวลา {p_th}" if period else "ไม่ระบุช่วงเวลา"
+    period_en = f"period {p_en}" if period else "no period"
     source_th = f"ที่มา: {source[0]}" if source[0] else ""
     source_en = f"source: {source[1] or source[0]}" if source[0] or source[1] else ""
     cell["value_label"] = (value_th, value_en)
@@ -289,8 +292,11 @@ def province_tiles(
     bins: int = 5,
     min_cell: int = MIN_CELL,
     map_id: str = "tilemap",
+    period_words: Callable[[str], Pair] | None = None,
 ) -> dict[str, Any]:
     """Everything the tile map partial draws, for one indicator.
+
+    ``period_words`` turns a period key into words (Thai, English) for labels and tooltips.
 
     ``values`` maps a province code to ``{"value": float | None, "period": str, "url": str,
     "persons": int | None, "suppressed": bool, "esas": [...]}`` (every key optional; a province
@@ -365,7 +371,7 @@ def province_tiles(
     for tile in tiles:
         for cell in [*tile["sub"], tile]:
             _paint(cell, colours, map_id)
-            _describe(cell, cell["name"], unit_pair, source, k, min_cell)
+            _describe(cell, cell["name"], unit_pair, source, k, min_cell, period_words)
         for sub in tile["sub"]:
             sub["mark"] = str(sub["bin"] + 1) if sub["bin"] is not None else sub["text"]
         if level == "esa" and tile["sub"]:

@@ -332,7 +332,7 @@ def test_the_partial_is_an_accessible_sortable_filterable_table() -> None:
     assert (
         '<th scope="col" class="num text-end" aria-sort="none" data-sort-type="number"><button type="button"'
         ' class="btn btn-link p-0 fw-semibold text-reset text-decoration-none table-sort" data-sort-column="2">'
-        'คะแนนเฉลี่ย <span class="table-sort-icon" aria-hidden="true">↕</span></button></th>'
+        'คะแนนเฉลี่ย&nbsp;<span class="table-sort-icon" aria-hidden="true">↕</span></button></th>'
     ) in html
     assert 'aria-sort="none" data-sort-type="text"><button' in html
     assert (

@@ -439,7 +439,13 @@ def tile_map(ov: sel.Overview) -> tuple[dict[str, Any], dict[str, Any]]:
                 }
             )
         else:
-            values[a.province_code] = {"value": f.value, "period": f.period, "persons": f.persons}
+            # A province tile leads to its inspection region's page (the next level down).
+            values[a.province_code] = {
+                "value": f.value,
+                "period": f.period,
+                "persons": f.persons,
+                "url": _unit_url(ov, f.parent_id) if f.parent_id else "",
+            }
     suffix = sel.UNIT_SUFFIX.get(unit, ("", ""))
     source = meta.source_name if meta is not None else ("", "")
     tiles = province_tiles(
@@ -449,6 +455,7 @@ def tile_map(ov: sel.Overview) -> tuple[dict[str, Any], dict[str, Any]]:
         unit=(suffix[0].strip(), suffix[1].strip()),
         source=source,
         period=ov.areas[0].figure.period if ov.areas else "",
+        period_words=lambda p: sel.period_label(p, meta.period_kind if meta is not None else ""),
     )
     return tiles, legend(tiles)
 
