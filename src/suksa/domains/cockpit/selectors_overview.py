@@ -343,11 +343,20 @@ def overview_scope(actor: Actor) -> OrgUnit | None:
 
 
 def overview(
-    actor: Actor, *, scope: OrgUnit | None, round_id: int | None, indicator: str = "", level: str = ""
+    actor: Actor,
+    *,
+    scope: OrgUnit | None,
+    round_id: int | None,
+    indicator: str = "",
+    level: str = "",
+    figures: bool = True,
 ) -> Overview:
     """The overview of the nation (``scope`` None) or of the region ``scope`` for ``actor``.
 
-    Raises ``InvalidInput`` naming the field for an unknown round, indicator or level.
+    With ``figures=False`` only the live parts are read (alerts, round status, latest brief) and
+    the chosen indicator is settled; :func:`fill_figures` reads the rest (the page does that only
+    when its cached fragments are missing). Raises ``InvalidInput`` naming the field for an unknown
+    round, indicator or level.
     """
     level = check_level(level)
     try:
@@ -374,6 +383,17 @@ def overview(
     keys = [k for k in state.summary.key_indicators if isinstance(k, str)]
     if not ov.indicator:
         ov.indicator = keys[0] if keys else ""
+    if figures:
+        fill_figures(actor, ov)
+    return ov
+
+
+def fill_figures(actor: Actor, ov: Overview) -> None:
+    """Read the precomputed figures of ``ov``: cards, the map's areas, movers, available indicators."""
+    state, scope, level, catalogue = ov.state, ov.scope, ov.level, ov.catalogue
+    if state.run is None or state.summary is None:
+        return
+    keys = [k for k in state.summary.key_indicators if isinstance(k, str)]
     visible = figures_visible(actor, state.run)
     top_level = Level.NATION if scope is None else Level.REGION
     top = visible.filter(level=top_level, indicator__in=keys)
@@ -386,7 +406,6 @@ def overview(
     )
     ov.areas = area_rows(visible, scope, ov.indicator, level)
     ov.movers = movers(state.summary.movers, ov.indicator, scope)
-    return ov
 
 
 def area_rows(visible: QuerySet[Figure], scope: OrgUnit | None, indicator: str, level: str) -> list[AreaRow]:

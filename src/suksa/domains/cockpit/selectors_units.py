@@ -267,7 +267,7 @@ def _fill_figures(actor: Actor, board: UnitDashboard, children: list[OrgUnit]) -
             f.unit_id: f
             for f in Figure.objects.filter(
                 run=state.run, parent=unit, indicator=board.indicator, unit_id__in=[c.pk for c in children]
-            )
+            ).defer("series", "source")  # a table row needs neither (up to hundreds of schools)
         }
         for s in board.subunits:
             s.figure = by_unit.get(s.unit.pk)
@@ -294,9 +294,13 @@ def schools_at_risk(board: UnitDashboard, children: list[OrgUnit]) -> list[AtRis
         test = board.names.get(code)
         return (test.name_th, test.name_en) if test else (code, code)
 
-    for f in Figure.objects.filter(
-        run=board.state.run, parent=board.unit, level=Level.SCHOOL, indicator__in=ONET, unit__isnull=False
-    ).order_by("indicator"):
+    for f in (
+        Figure.objects.filter(
+            run=board.state.run, parent=board.unit, level=Level.SCHOOL, indicator__in=ONET, unit__isnull=False
+        )
+        .only("unit_id", "indicator", "arrow", "significant", "improvement", "period", "previous_period")
+        .order_by("indicator")
+    ):
         school_id = f.unit_id or 0
         th, en = name(f.indicator)
         if f.arrow == Arrow.DOWN and f.significant:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -462,17 +463,21 @@ def test_query_count_does_not_grow_with_the_data(
     client = client_for(world, username)
     client.get("/cockpit/?level=esa")  # warm caches (session, content types)
 
-    def count() -> int:
+    def count(*, cold: bool) -> int:
+        if cold:  # the figures' fragments are rendered again (as after a new run)
+            cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             assert client.get("/cockpit/?level=esa").status_code == 200
         return len(ctx.captured_queries)
 
-    small = count()
+    small_cold, small_warm = count(cold=True), count(cold=False)
+    assert small_warm < small_cold  # the cached fragments spare the figures' queries
     with django_assert_max_num_queries(20):
         client.get("/cockpit/")
     _grow(world, board, 30)
     assert Figure.objects.filter(run=board.run).count() > 200
-    assert count() == small
+    assert count(cold=True) == small_cold
+    assert count(cold=False) == small_warm
 
 
 # --- end to end on the tiny demo nation -----------------------------------------------------------
@@ -506,3 +511,26 @@ def test_tiny_nation_end_to_end(settings: Any, tmp_path: Any) -> None:
     pdf = client.get(f"/cockpit/pdf/?round={tiny.round.pk}")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+
+
+def _section(html: str, testid: str) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_cached_fragments_never_cross_scopes_or_languages(world: World, board: Board) -> None:
+    """The executive's cached overview is not what the inspector gets, nor the Thai one in English."""
+    cache.clear()
+    executive = client_for(world, "executive")
+    inspector = client_for(world, "inspector_r1")
+    national = executive.get("/cockpit/?level=esa").content.decode()
+    after_national = inspector.get("/cockpit/?level=esa").content.decode()
+    cache.clear()
+    fresh = inspector.get("/cockpit/?level=esa").content.decode()
+    for part in ("movers", "tilemap", "kpi-cards"):
+        assert _section(after_national, part) == _section(fresh, part)
+    assert _section(national, "movers") != _section(fresh, "movers")
+    executive.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = executive.get("/cockpit/?level=esa").content.decode()
+    assert "Top movers" in _section(english, "movers")
+    assert "Top movers" not in _section(national, "movers")

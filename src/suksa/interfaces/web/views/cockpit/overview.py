@@ -16,16 +16,20 @@ query count does not grow with the number of ESAs, schools or figures.
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from suksa.core import audit
@@ -79,7 +83,7 @@ def _unit_redirect(request: HttpRequest, unit: OrgUnit) -> HttpResponse:
 
 
 def _load(
-    request: HttpRequest,
+    request: HttpRequest, *, figures: bool = True
 ) -> tuple[Actor, sel.Overview | None, list[Problem]] | HttpResponse:
     actor, scope = _viewer(request)
     if scope is not None and scope.kind != OrgUnit.Kind.REGION:
@@ -88,7 +92,9 @@ def _load(
     if problems:
         return actor, None, problems
     try:
-        ov = sel.overview(actor, scope=scope, round_id=round_id, indicator=indicator, level=level)
+        ov = sel.overview(
+            actor, scope=scope, round_id=round_id, indicator=indicator, level=level, figures=figures
+        )
     except InvalidInput as exc:
         return actor, None, list(exc.problems)
     return actor, ov, []
@@ -515,10 +521,11 @@ def _crumbs(title: str) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def cockpit(request: HttpRequest) -> HttpResponse:
-    loaded = _load(request)
+    exporting = bool(request.GET.get("format"))
+    loaded = _load(request, figures=exporting)
     if isinstance(loaded, HttpResponse):
         return loaded
-    _actor, ov, problems = loaded
+    actor, ov, problems = loaded
     title_th, title_en = _title(ov)
     context: dict[str, Any] = {
         "crumbs": _crumbs(pick(title_th, title_en)),
@@ -529,25 +536,17 @@ def cockpit(request: HttpRequest) -> HttpResponse:
     }
     if ov is None:
         return render(request, TEMPLATES + "overview.html", context, status=400)
-    tables, lists, grid = tables_of(ov)
-    export = table_from_request(request, tables, audit_object="cockpit.overview")
-    if export is not None:
-        return export
-    area_table = tables["esas" if ov.level == Level.ESA else "provinces"]
-    chosen = ov.chosen
-    tilemap = tile_map(ov) if ov.state.ready else None
+    if exporting:
+        tables, _lists, _grid = tables_of(ov)
+        export = table_from_request(request, tables, audit_object="cockpit.overview")
+        if export is not None:
+            return export
+    grid = alert_grid(ov)
     context.update(
-        cards=[card_view(c) for c in ov.cards],
-        tables=tables,
-        area_table=area_table,
-        movers=lists,
+        frag=fragments(request, actor, ov) if ov.state.ready else {},
+        tables={"alerts": alerts_table(ov, grid)},
         alert_rows=grid,
         alert_statuses=[pick(*STATUS_LABELS[s]) for s in sel.OPEN_STATUSES],
-        tilemap=tilemap[0] if tilemap else None,
-        tile_legend=tilemap[1] if tilemap else None,
-        chosen_name=pick(chosen.name_th, chosen.name_en) if chosen is not None else ov.indicator,
-        key_codes=[c.meta.code for c in ov.cards],
-        indicator_choices=_indicator_choices(ov),
         links=_links(ov),
         status_url=_status_url(ov),
         brief_links=_brief_links(ov),
@@ -557,6 +556,66 @@ def cockpit(request: HttpRequest) -> HttpResponse:
         levels=[("province", pick("รายจังหวัด", "By province")), ("esa", pick("ราย สพท.", "By ESA"))],
     )
     return render(request, TEMPLATES + "overview.html", context)
+
+
+FRAGMENT_SECONDS = 600
+
+
+def _render_safe(request: HttpRequest, template: str, context: dict[str, Any]) -> SafeString:
+    # Our own template's output, escaped as it was rendered: safe to insert as it is.
+    return mark_safe(render_to_string(TEMPLATES + template, context, request))  # noqa: S308
+
+
+def fragments(request: HttpRequest, actor: Actor, ov: sel.Overview) -> dict[str, Any]:
+    """The parts of the page that come from the run's precomputed figures — the key indicator
+    cards, the tile map with its table, the movers and the indicator picker — rendered once per
+    run (and refresh of its figures), scope, language and query, then served from the cache.
+
+    They are the heaviest part of the page (77 tiles or 245 ESA sub-tiles, each with its table)
+    and the same for everyone with the same scope; the live parts (open alerts, round status, the
+    latest brief) are read on every request.
+    """
+    summary = ov.state.summary
+    key = ":".join(
+        [
+            "cockpit-overview",
+            str(ov.state.run.pk if ov.state.run is not None else 0),
+            summary.built_at.isoformat() if summary is not None else "-",
+            ov.scope.path if ov.scope is not None else "nation",
+            get_language() or "th",
+            hashlib.sha256(urlencode(sorted(request.GET.items())).encode()).hexdigest()[:16],
+        ]
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(dict[str, Any], cached)
+    sel.fill_figures(actor, ov)
+    tables, lists, _grid = tables_of(ov)
+    tiles, legend_ = tile_map(ov)
+    chosen = ov.chosen
+    chosen_name = pick(chosen.name_th, chosen.name_en) if chosen is not None else ov.indicator
+    common = {
+        "ov": ov,
+        "tables": tables,
+        "chosen_name": chosen_name,
+        "xlsx_base": "?" + _query(ov, level=ov.level, format="xlsx"),
+    }
+    area_table = tables["esas" if ov.level == Level.ESA else "provinces"]
+    frag = {
+        "kpis": _render_safe(
+            request, "overview_kpis.html", {**common, "cards": [card_view(c) for c in ov.cards]}
+        ),
+        "map": _render_safe(
+            request,
+            "overview_map.html",
+            {**common, "tilemap": tiles, "tile_legend": legend_, "area_table": area_table},
+        ),
+        "movers": _render_safe(request, "overview_movers.html", {**common, "movers": lists}),
+        "choices": _indicator_choices(ov),
+        "chosen_name": chosen_name,
+    }
+    cache.set(key, frag, FRAGMENT_SECONDS)
+    return frag
 
 
 def _indicator_choices(ov: sel.Overview) -> list[tuple[str, list[tuple[str, str]]]]:
