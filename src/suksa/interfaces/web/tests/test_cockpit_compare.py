@@ -61,16 +61,15 @@ def test_an_executive_compares_two_esas_with_their_regions_and_the_nation(
     html = page.content.decode()
     assert 'data-testid="cockpit-compare"' in html
     table = page.context["compare_table"]
-    assert [c.key for c in table.columns] == [
-        "indicator", "period", "u0_value", "u0_change", "u0_light", "u1_value", "u1_change", "u1_light",
-        "r0_value", "r1_value", "r2_value",
-    ]  # fmt: skip
-    assert table.rows == [
-        {"indicator": "อัตราการออกกลางคัน", "period": "2568",
-         "u0_value": 1.2, "u0_change": -0.2, "u0_light": "green",
-         "u1_value": 1.9, "u1_change": -0.2, "u1_light": "red",
-         "r0_value": 1.5, "r1_value": 1.5, "r2_value": 1.5},
-    ]  # fmt: skip
+    assert [c.key for c in table.columns] == ["indicator", "unit", "period", "value", "change", "light"]
+    assert [(r["indicator"], r["unit"], r["period"], r["value"]) for r in table.rows] == [
+        ("อัตราการออกกลางคัน", "สพป.นนทบุรี เขต 1", "ปีการศึกษา 2568", 1.2),
+        ("อัตราการออกกลางคัน", "สพป.เชียงใหม่ เขต 1", "ปีการศึกษา 2568", 1.9),
+        ("อัตราการออกกลางคัน", "เขตตรวจราชการที่ 1 (อ้างอิง)", "ปีการศึกษา 2568", 1.5),
+        ("อัตราการออกกลางคัน", "เขตตรวจราชการที่ 2 (อ้างอิง)", "ปีการศึกษา 2568", 1.5),
+        ("อัตราการออกกลางคัน", "ทั้งประเทศ (อ้างอิง)", "ปีการศึกษา 2568", 1.5),
+    ]
+    assert [(r["change"], r["light"]) for r in table.rows[:2]] == [(-0.2, "green"), (-0.2, "red")]
     assert [u.code for u in page.context["view"].references] == ["R01", "R02", "OBEC"]
     # The context: type, region and school counts of each ESA from the school profiles.
     ctx = page.context["context_table"].rows
@@ -117,11 +116,10 @@ def test_indicators_can_be_chosen_and_keep_their_order(world: World, run: Insigh
     )
     assert page.status_code == 200
     rows = page.context["compare_table"].rows
-    assert [r["indicator"] for r in rows] == ["คะแนนเฉลี่ย O-NET ป.6", "อัตราการออกกลางคัน"]
-    assert rows[0]["u0_value"] == 39.25
-    assert "u1_value" not in rows[0]  # ESA A2 has no O-NET figure
-    assert rows[0]["r1_value"] == 41.0  # the nation (region 1 has no O-NET figure): r0 region, r1 nation
-    assert rows[1]["u1_value"] == 2.1
+    assert [r["indicator"] for r in rows[::4]] == ["คะแนนเฉลี่ย O-NET ป.6", "อัตราการออกกลางคัน"]
+    # ESA A1, ESA A2 (no O-NET figure), region 1 (none either), the nation; then dropout the same way.
+    assert [r["value"] for r in rows[:4]] == [39.25, None, None, 41.0]
+    assert rows[5]["value"] == 2.1
 
 
 def test_an_esa_director_compares_their_schools_and_small_cells_are_withheld(
@@ -132,10 +130,16 @@ def test_an_esa_director_compares_their_schools_and_small_cells_are_withheld(
     view = page.context["view"]
     assert view.kind == "school"
     assert [u.code for u in view.references] == [world.esa_a1.code, "OBEC"]
-    assert page.context["compare_table"].rows == [
-        {"indicator": "คะแนนเฉลี่ย O-NET ป.6", "period": "2568",
-         "u1_value": 38.5, "u1_change": 1.5, "u1_light": "amber", "r1_value": 41.0},
-    ]  # fmt: skip
+    table = page.context["compare_table"]
+    assert [(r["unit"], r["value"], r["persons"], table.is_small_row(r)) for r in table.rows] == [
+        ("โรงเรียนบ้านบางกร่าง", 38.5, 3, True),  # 3 takers: withheld on screen and in the file
+        ("โรงเรียนวัดท่าอิฐ", 38.5, 40, False),
+        ("สพป.นนทบุรี เขต 1 (อ้างอิง)", None, None, False),
+        ("ทั้งประเทศ (อ้างอิง)", 41.0, 300, False),
+    ]
+    shown = table.screen_rows()
+    assert [c.text for c in shown[0].cells][3:] == ["ปกปิด (<5)"] * 3
+    assert table.any_suppressed
     (chart,) = page.context["charts"]
     assert [s for s in chart["table"].rows if s["period"] == "2568"] == [
         {"period": "2568", "s0": 38.5, "s1": 41.0}
@@ -262,9 +266,11 @@ def test_tables_download_as_excel(world: World, run: InsightRun) -> None:
     assert book["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = rows_of(book.content)
     heading = next(i for i, r in enumerate(rows) if r[0] == "ตัวชี้วัด / Indicator")
-    assert rows[heading + 1][:8] == ["อัตราการออกกลางคัน", "2568", 1.2, -0.2, "● บรรลุเป้าหมาย / On target", 1.9, -0.2,
-                                     "○ ต่ำกว่าเป้าหมาย / Off target"]  # fmt: skip
-    assert rows[heading + 1][8:] == [1.5, 1.5, 1.5]
+    assert rows[heading + 1] == ["อัตราการออกกลางคัน", "สพป.นนทบุรี เขต 1", "ปีการศึกษา 2568", 1.2, -0.2,
+                                 "● บรรลุเป้าหมาย / On target"]  # fmt: skip
+    assert rows[heading + 2] == ["อัตราการออกกลางคัน", "สพป.เชียงใหม่ เขต 1", "ปีการศึกษา 2568", 1.9, -0.2,
+                                 "○ ต่ำกว่าเป้าหมาย / Off target"]  # fmt: skip
+    assert [r[3] for r in rows[heading + 3 : heading + 6]] == [1.5, 1.5, 1.5]
     context = rows_of(c.get(URL, {**params, "format": "xlsx", "table": "context"}).content)
     heading = next(i for i, r in enumerate(context) if r[0] == "หน่วยงาน / Unit")
     assert context[heading + 1][3:6] == [2, 515, 16]
@@ -280,8 +286,11 @@ def test_an_export_keeps_the_small_cell_withheld(world: World, run: InsightRun) 
     )
     rows = rows_of(book.content)
     heading = next(i for i, r in enumerate(rows) if r[0] == "ตัวชี้วัด / Indicator")
-    assert rows[heading + 1] == ["คะแนนเฉลี่ย O-NET ป.6", "2568", None, None, None, 38.5, 1.5,
-                                 "◐ ใกล้เป้าหมาย / Near target", None, 41.0]  # fmt: skip
+    withheld = "ปกปิด (<5) / suppressed (<5)"
+    assert rows[heading + 1] == ["คะแนนเฉลี่ย O-NET ป.6", "โรงเรียนบ้านบางกร่าง", "ปีการศึกษา 2568",
+                                 withheld, withheld, withheld]  # fmt: skip
+    assert rows[heading + 2] == ["คะแนนเฉลี่ย O-NET ป.6", "โรงเรียนวัดท่าอิฐ", "ปีการศึกษา 2568", 38.5, 1.5,
+                                 "◐ ใกล้เป้าหมาย / Near target"]  # fmt: skip
     assert any("น้อยกว่า 5 คน" in str(r[1]) for r in rows[:heading])
 
 
@@ -301,7 +310,7 @@ def test_queries_do_not_grow_with_the_units_compared(world: World, run: InsightR
             page = c.get(URL, {"units": ids(*units)})
         assert page.status_code == 200
         counts.append(len(queries))
-    assert page.context["compare_table"].rows[0]["u5_value"] == 1.3
+    assert page.context["compare_table"].rows[5]["value"] == 1.3  # the sixth unit's row
     assert counts[0] == counts[1]
     assert counts[1] <= 16
 
@@ -324,9 +333,9 @@ def test_end_to_end_on_the_tiny_demo(cockpit_tiny: Any) -> None:  # noqa: F811
     assert page.status_code == 200
     view = page.context["view"]
     assert len(view.codes) >= 1
-    rows = page.context["compare_table"].rows
-    for code, row in zip(view.codes, rows, strict=True):
-        for i, esa_id in enumerate(esas):
+    rows = iter(page.context["compare_table"].rows)
+    for code in view.codes:
+        for esa_id in [*esas, *(r.pk for r in view.references)]:
             f = Figure.objects.filter(run=cockpit_tiny.run, unit_id=esa_id, indicator=code).first()
-            assert row.get(f"u{i}_value") == (f.value if f is not None else None)
+            assert next(rows)["value"] == (f.value if f is not None else None)
     assert len(page.context["charts"]) == len(view.codes)

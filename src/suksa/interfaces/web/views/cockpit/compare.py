@@ -30,6 +30,7 @@ from suksa.core.errors import InvalidInput, NotFoundOrNoAccess
 from suksa.core.i18n import label_pair, pick
 from suksa.core.models import EsaProfile, OrgUnit, School, SizeBandRule
 from suksa.domains.cockpit import selectors_compare as sel
+from suksa.domains.cockpit import selectors_overview as overview_sel
 from suksa.domains.cockpit.models import Figure
 from suksa.domains.cockpit.selectors_overview import IndicatorMeta as IndicatorName
 from suksa.domains.cockpit.selectors_overview import indicator_catalogue as indicator_names
@@ -144,62 +145,54 @@ def period_pair(view: sel.Comparison) -> tuple[str, str]:
 
 
 def comparison_table(view: sel.Comparison) -> tuple[Table, bool]:
-    """Rows: indicators; per unit its value, change and light; per reference line its value.
-    Also says whether any cell was withheld (fewer than five learners behind it)."""
+    """One row per indicator × unit (then × reference aggregate): the period in words, value, change
+    and light — long rather than wide, so that six units stay readable, sort and filter. Also says
+    whether any row was withheld (fewer than five learners behind it)."""
     columns = [
         Column("indicator", "ตัวชี้วัด", "Indicator", filterable=True),
+        Column("unit", "หน่วยงาน", "Unit", filterable=True),
         Column("period", "ช่วงเวลา", "Period"),
+        Column("value", "ค่า", "Value", "number", 2),
+        Column("change", "เปลี่ยนแปลง", "Change", "number", 2),
+        Column("light", "เทียบเป้าหมาย", "Against target", "light"),
     ]
-    for i, u in enumerate(view.units):
-        th, en = short_pair(u)
-        columns += [
-            Column(f"u{i}_value", f"{th}: ค่า", f"{en}: value", "number", 2),
-            Column(f"u{i}_change", f"{th}: เปลี่ยนแปลง", f"{en}: change", "number", 2),
-            Column(f"u{i}_light", f"{th}: เทียบเป้าหมาย", f"{en}: vs target", "light"),
-        ]
-    for i, r in enumerate(view.references):
-        th, en = short_pair(r)
-        columns.append(Column(f"r{i}_value", f"{th} (อ้างอิง)", f"{en} (reference)", "number", 2))
     rows: list[dict[str, Any]] = []
-    any_withheld = False
     for code in view.codes:
-        row: dict[str, Any] = {"indicator": indicator_label(code, view.names)}
-        periods: set[str] = set()
+        meta = view.names.get(code)
+        kind = meta.period_kind if meta is not None else ""
         for i, u in enumerate(view.units + view.references):
             f = view.figure(u.pk, code)
-            if f is None:
-                continue
-            if withheld(f):
-                any_withheld = True
-                continue
-            if f.period:
-                periods.add(f.period)
-            if i < len(view.units):
-                row.update({f"u{i}_value": f.value, f"u{i}_change": f.change, f"u{i}_light": f.light})
-            else:
-                row[f"r{i - len(view.units)}_value"] = f.value
-        row["period"] = ", ".join(sorted(periods))
-        rows.append(row)
+            th, en = short_pair(u)
+            if i >= len(view.units):
+                th, en = f"{th} (อ้างอิง)", f"{en} (reference)"
+            rows.append(
+                {
+                    "indicator": indicator_label(code, view.names),
+                    "unit": pick(th, en),
+                    "period": pick(*overview_sel.period_label(f.period, kind)) if f is not None else "",
+                    "value": f.value if f is not None else None,
+                    "change": f.change if f is not None else None,
+                    "light": f.light if f is not None else None,
+                    "persons": f.persons if f is not None else None,
+                }
+            )
     scope_th, scope_en = scope_pair(view)
     period_th, period_en = period_pair(view)
-    note_th = note_en = ""
-    if any_withheld:
-        note_th = f"; ไม่แสดงค่าที่มาจากผู้เรียนน้อยกว่า {MIN_CELL} คน"
-        note_en = f"; values from fewer than {MIN_CELL} learners are withheld"
     table = Table(
         key="compare",
         title_th="เปรียบเทียบตัวชี้วัด",
         title_en="Indicators compared",
         columns=columns,
         rows=rows,
+        persons_key="persons",
         scope_th=scope_th,
         scope_en=scope_en,
         period_th=period_th,
         period_en=period_en,
-        source_th="ตัวเลขที่คำนวณไว้ของรอบการวิเคราะห์ข้อมูลเชิงลึก" + note_th,
-        source_en="The insights run's precomputed figures" + note_en,
+        source_th="ตัวเลขที่คำนวณไว้ของรอบการวิเคราะห์ข้อมูลเชิงลึก",
+        source_en="The insights run's precomputed figures",
     )
-    return table, any_withheld
+    return table, table.any_suppressed
 
 
 def context_table(view: sel.Comparison) -> Table:
