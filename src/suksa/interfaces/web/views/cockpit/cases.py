@@ -153,8 +153,8 @@ def shortlist_table(view: sel.Gallery, round_id: int | None) -> Table:
         scope_en="Nation" if view.national else "The exporter's scope only",
         period_th=f"รอบการรายงาน {rnd.name_th}" if rnd else "",
         period_en=f"Reporting round {rnd.name_en or rnd.name_th}" if rnd else "",
-        source_th="การคัดเลือกกรณีศึกษาของรอบการวิเคราะห์ (insights.CaseStudyPick)",
-        source_en="The insights run's case-study shortlist (insights.CaseStudyPick)",
+        source_th="การคัดเลือกกรณีศึกษาของการวิเคราะห์ข้อมูลเชิงลึกรอบนี้",
+        source_en="The insights run's case-study shortlist",
     )
 
 

@@ -46,6 +46,7 @@ from suksa.interfaces.web.charts import interval_option, interval_table, line_op
 from suksa.interfaces.web.context import maybe_reverse, request_actor
 from suksa.interfaces.web.params import id_param
 from suksa.interfaces.web.tables import Column, Table, export_cell, table_from_request
+from suksa.interfaces.web.views.cockpit.compare import short_pair
 
 TEMPLATES = "web/cockpit/unit/"
 LEVEL_LABELS = {
@@ -360,18 +361,24 @@ def peer_chart(board: sel.UnitDashboard) -> dict[str, Any] | None:
     rows: list[dict[str, Any]] = []
     if board.level == "region":
         rows = [
-            {"label": unit_name(r.unit), "value": r.value, "low": None, "high": None,
+            {"label": pick(*short_pair(r.unit)), "value": r.value, "low": None, "high": None,
              "highlight": r.unit_id == board.unit.pk}
             for r in board.region_peers
             if r.unit is not None and r.value is not None
         ]  # fmt: skip
     elif f.value is not None:
         rows.append(
-            {"label": unit_name(board.unit), "value": f.value, "low": None, "high": None, "highlight": True}
+            {
+                "label": pick(*short_pair(board.unit)),
+                "value": f.value,
+                "low": None,
+                "high": None,
+                "highlight": True,
+            }
         )
     if peer.get("p25") is not None and peer.get("median") is not None:
         rows.append(
-            {"label": pick("กลุ่มเทียบ: ค่ากลางและควอร์ไทล์ 1–3", "Peers: median and quartiles 1–3"),
+            {"label": pick("กลุ่มเทียบ (Q1–Q3)", "Peers (Q1–Q3)"),
              "value": peer["median"], "low": peer.get("p25"), "high": peer.get("p75"), "highlight": False}
         )  # fmt: skip
     if not rows:
