@@ -17,7 +17,7 @@ from suksa.core.errors import NotFoundOrNoAccess
 from suksa.core.models import Notification, OrgUnit
 from suksa.core.policy import Actor, Perm, Role
 from suksa.domains.insights.models import Alert, AlertEvent
-from suksa.domains.insights.models.choices import DataQuality
+from suksa.domains.insights.models.choices import AlertStatus, DataQuality
 from suksa.domains.insights.selectors import unit_in_scope_q
 
 
@@ -31,6 +31,9 @@ def alerts_visible(actor: Actor) -> QuerySet[Alert]:
     if not sees_held(actor):
         qs = qs.exclude(quality=DataQuality.HELD)
     return qs
+
+
+OPEN = "open"  # a status filter: every alert not yet resolved (new, acknowledged, action recorded)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ def alerts_for(actor: Actor, f: AlertFilters) -> QuerySet[Alert]:
         qs = qs.filter(kind=f.kind)
     if f.domain:
         qs = qs.filter(domain=f.domain)
-    if f.status:
+    if f.status == OPEN:
+        qs = qs.exclude(status=AlertStatus.RESOLVED)
+    elif f.status:
         qs = qs.filter(status=f.status)
     if f.quality:
         qs = qs.filter(quality=f.quality)

@@ -87,7 +87,7 @@ def test_inbox_filters(world: World, alerts: dict[str, Alert]) -> None:
         ({"kind": "x"}, "ค่าประเภทไม่ถูกต้อง", "Invalid kind"),
         ({"round": "abc"}, "ค่ารอบการรายงานไม่ถูกต้อง", "Invalid round"),
         ({"area": "-1"}, "ค่าพื้นที่ไม่ถูกต้อง", "Invalid area"),
-        ({"status": "open"}, "ค่าสถานะไม่ถูกต้อง", "Invalid status"),
+        ({"status": "closed"}, "ค่าสถานะไม่ถูกต้อง", "Invalid status"),
         ({"quality": "bad"}, "ค่าคุณภาพข้อมูลไม่ถูกต้อง", "Invalid data quality"),
         ({"page": "0"}, "ค่าหน้าไม่ถูกต้อง", "Invalid page"),
     ],
@@ -207,3 +207,21 @@ def test_notifications_list_and_read(world: World) -> None:
     assert (
         c.get(reverse("web:notifications"), {"unread": "1"}).content.decode().count("data-notification=") == 0
     )
+
+
+def test_the_open_filter_lists_every_alert_not_yet_resolved(world: World, alerts: dict[str, Alert]) -> None:
+    from suksa.domains.insights.models.choices import AlertStatus
+
+    resolved = alerts["a_high"]
+    Alert.objects.filter(pk=resolved.pk).update(status=AlertStatus.RESOLVED)
+    page = client_for(world, "executive").get(reverse("web:alerts"), {"status": "open"})
+    assert page.status_code == 200
+    shown = {a.pk for a in page.context["page"].object_list}
+    expected = set(
+        Alert.objects.exclude(status=AlertStatus.RESOLVED)
+        .exclude(quality="held")
+        .values_list("pk", flat=True)
+    )
+    assert resolved.pk not in shown
+    assert shown == expected
+    assert 'value="open" selected' in page.content.decode()

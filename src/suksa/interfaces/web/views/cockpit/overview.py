@@ -44,6 +44,7 @@ from suksa.domains.cockpit.models import Level
 from suksa.domains.cockpit.services.tiles import legend, province_tiles
 from suksa.domains.insights.models.choices import AlertSeverity, AlertStatus
 from suksa.domains.insights.selectors import rounds_with_runs
+from suksa.domains.insights.selectors_alerts import OPEN
 from suksa.interfaces.web.context import maybe_reverse, request_actor
 from suksa.interfaces.web.params import id_param
 from suksa.interfaces.web.tables import Column, Table, export_cell, format_number, table_from_request
@@ -387,6 +388,9 @@ def alert_grid(ov: sel.Overview) -> list[dict[str, Any]]:
                 "label": pick(th, en),
                 "cells": cells,
                 "total": ov.alerts.row_total(severity),
+                "total_url": f"{inbox}?{urlencode({'round': rnd, 'severity': severity, 'status': OPEN})}"
+                if inbox
+                else "",
             }
         )
     return rows

@@ -48,7 +48,7 @@ FIELD_LABELS = {
 CHOICES: dict[str, list[str]] = {
     "severity": list(AlertSeverity.values),
     "kind": list(AlertKind.values),
-    "status": list(AlertStatus.values),
+    "status": [sel.OPEN, *AlertStatus.values],
     "quality": list(DataQuality.values),
 }
 
@@ -139,7 +139,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
         ),
         "severities": _choices(CHOICES["severity"], AlertSeverity),
         "kinds": _choices(CHOICES["kind"], AlertKind),
-        "statuses": _choices(CHOICES["status"], AlertStatus),
+        "statuses": [(sel.OPEN, "ยังไม่ปิด / Open"), *_choices(list(AlertStatus.values), AlertStatus)],
         "qualities": _choices(CHOICES["quality"], DataQuality) if sel.sees_held(actor) else [],
         "domains": sel.alert_domains(actor),
         "areas": sel.alert_areas(actor),
