@@ -31,6 +31,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from suksa.core.errors import NotFoundOrNoAccess
+from suksa.core.i18n import pick
 from suksa.core.lookups import subtree_q
 from suksa.core.policy import ROLE_LABELS, Actor, Perm, Role, roles_with
 from suksa.domains.accounts.models import RoleAssignment, User
@@ -44,6 +45,7 @@ from suksa.domains.insights.models import (
 )
 from suksa.domains.insights.models.choices import AmendmentStatus, BriefStatus
 from suksa.domains.insights.selectors import can_see_unit
+from suksa.domains.monitoring.models import Indicator
 
 OPEN_STATUSES = (str(BriefStatus.DRAFT), str(BriefStatus.CONSULTATION))
 ELIGIBLE_LIMIT = 50  # users offered by the invite search at once
@@ -126,9 +128,12 @@ def recommendation(version: BriefVersion | None, key: str) -> dict[str, Any] | N
     return next((r for r in recommendations(version) if str(r["key"]) == key), None)
 
 
-def evidence_refs(rec: dict[str, Any], numbers: dict[str, Any]) -> list[dict[str, Any]]:
+def evidence_refs(
+    rec: dict[str, Any], numbers: dict[str, Any], names: dict[str, tuple[str, str]] | None = None
+) -> list[dict[str, Any]]:
     """The stored values a recommendation rests on: each evidence reference resolved against the
-    version's ``numbers`` (``ref`` is the key; unknown keys are kept with ``found = False``)."""
+    version's ``numbers`` (``ref`` is the key; unknown keys are kept with ``found = False``).
+    ``names`` (catalogue code → Thai, English) words each number's indicator."""
     out: list[dict[str, Any]] = []
     for item in rec.get("evidence") or []:
         if isinstance(item, dict):
@@ -144,6 +149,9 @@ def evidence_refs(rec: dict[str, Any], numbers: dict[str, Any]) -> list[dict[str
                 "display": data.get("display", ""),
                 "value": data.get("value"),
                 "indicator": data.get("indicator", ""),
+                "indicator_name": pick(*names[str(data.get("indicator"))])
+                if names and str(data.get("indicator")) in names
+                else data.get("indicator", ""),
                 "period": data.get("period", ""),
                 "unit_id": data.get("unit_id"),
                 "source": data.get("source") or {},
@@ -240,12 +248,18 @@ def drafting_state(actor: Actor, brief_id: int) -> DraftingState:
     for a in amendments:
         amendments_by_key[a.recommendation_key].append(a)
     numbers = version.numbers if version is not None else {}
+    names = {
+        code: (th, en)
+        for code, th, en in Indicator.objects.filter(is_current=True).values_list(
+            "code", "name_th", "name_en"
+        )
+    }
     views = [
         RecommendationView(
             key=str(r["key"]),
             text_th=str(r.get("text_th", "")),
             text_en=str(r.get("text_en", "")),
-            evidence=evidence_refs(r, numbers or {}),
+            evidence=evidence_refs(r, numbers or {}, names),
             endorsements=counts.get((version.pk, str(r["key"])), 0) if version else 0,
             endorsed_by_me=version is not None and (version.pk, str(r["key"])) in mine,
             earlier=[

@@ -13,7 +13,7 @@ from suksa.domains.insights.models import Brief, BriefParticipant, BriefVersion
 from suksa.domains.insights.models.choices import BriefStatus
 from suksa.domains.insights.services.briefs import new_version
 from suksa.domains.insights.tests.objects_briefs import b_brief_id, b_number, run_with_results
-from suksa.domains.monitoring.models import Round
+from suksa.domains.monitoring.models import Indicator, Round
 from suksa.domains.monitoring.tests.factories import make_framework, round_of
 from tests.factories import World
 
@@ -52,6 +52,14 @@ def test_writer_generates_reads_and_publishes(world: World, rnd: Round) -> None:
     assert "core.IndicatorValue" in html  # each number's stored source
     assert 'data-testid="publish"' in html
     version = BriefVersion.objects.get(brief=brief)
+    # The evidence names each number's indicator as the catalogue does, not by its code.
+    codes = {n["indicator"] for n in version.numbers.values() if n.get("indicator")}
+    names = dict(Indicator.objects.filter(is_current=True, code__in=codes).values_list("code", "name_th"))
+    assert codes
+    assert names  # (other "indicator" values name a domain, e.g. "flow", shown as they are)
+    for code, name in names.items():
+        assert f"<td>{name}</td>" in html
+        assert f"<td>{code}</td>" not in html
     assert version.body["findings"][0]["text_th"] in html
     response = me.post(reverse("web:brief_publish", args=[brief.pk]), {"version": 1})
     assert response.status_code == 302

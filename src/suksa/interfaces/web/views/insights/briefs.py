@@ -29,6 +29,7 @@ from suksa.core.policy import Perm
 from suksa.domains.insights import selectors_briefs as sel
 from suksa.domains.insights.models import Brief, BriefVersion
 from suksa.domains.insights.models.choices import BriefStatus
+from suksa.domains.insights.selectors_trends import indicator_names
 from suksa.domains.insights.services import exports
 from suksa.domains.insights.services.briefs import TOPICS, brief_generate, brief_publish, newer_run
 from suksa.domains.monitoring.selectors import round_get, rounds_all
@@ -118,9 +119,15 @@ def _version_page(request: HttpRequest, brief_id: int, number: int | None) -> Ht
     except NotFoundOrNoAccess:
         raise Http404 from None
     ctx = exports.context(brief, version)
+    names = indicator_names()
+    for n in ctx["numbers"]:
+        name = names.get(str(n.get("indicator", "")))
+        n["indicator_name"] = pick(name.name_th, name.name_en) if name else n.get("indicator", "")
     for part in ("findings", "recommendations"):
         for item in ctx[part]:
             for n in item["numbers"]:
+                name = names.get(str(n.get("indicator", "")))
+                n["indicator_name"] = pick(name.name_th, name.name_en) if name else n.get("indicator", "")
                 source = n.get("source") or {}
                 page = SOURCE_PAGES.get(str(source.get("model", "")))
                 n["url"] = (
