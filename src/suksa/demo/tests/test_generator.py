@@ -196,6 +196,7 @@ def test_run_without_serving_generates_once_and_prints_the_logins(db: None) -> N
     assert AuditEntry.objects.filter(object_type="demo.nation").count() == 1
     assert "http://127.0.0.1:8000" in text
     assert "http://127.0.0.1:9000" in text
+    assert "Executive cockpit:      http://127.0.0.1:9000/cockpit/" in text
     assert "Reusing the existing demo data" in text
     assert "SUKSA_ENFORCE_2FA=0" in text
     for persona in PERSONAS:

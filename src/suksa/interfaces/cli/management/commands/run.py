@@ -126,6 +126,7 @@ class Command(BaseCommand):
             "  ศึกษา (Suksa) — แพลตฟอร์มการศึกษาขั้นพื้นฐาน / the basic-education platform",
             rule,
             f"  เปิดเบราว์เซอร์ที่ / Open in your browser:   {url}",
+            f"  แดชบอร์ดผู้บริหาร / Executive cockpit:      {url}/cockpit/  (executive, esa_director …)",
             f"  ข้อมูลตัวอย่าง / Demo data: {esas} สพท. / ESAs, {schools:,} โรงเรียน / schools (สังเคราะห์ / synthetic)",
             f"  รหัสผ่านของทุกบัญชี / Password of every account: {DEMO_PASSWORD}",
         ]
