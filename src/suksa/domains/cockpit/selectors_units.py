@@ -280,6 +280,13 @@ def _fill_esa(actor: Actor, board: UnitDashboard, children: list[OrgUnit]) -> No
             Strength.objects.filter(run=state.run, unit=esa).order_by("domain", "indicator")
         )
         board.at_risk = schools_at_risk(board, children)
+    fill_live(actor, board)
+
+
+def fill_live(actor: Actor, board: UnitDashboard) -> None:
+    """An ESA's panels that change between runs: its report status, verified works, open alerts
+    (what the page reads at every request; the rest may come from its cache)."""
+    state, esa = board.state, board.unit
     if state.round is not None:
         board.report = report_state(actor, esa, state)
         board.works, board.works_other = verified_works(esa, state)

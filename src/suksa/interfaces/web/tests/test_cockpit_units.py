@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,7 @@ from suksa.domains.cockpit.models import Figure, Level
 from suksa.domains.cockpit.tests.conftest import CockpitTiny, build_cockpit_tiny
 from suksa.domains.cockpit.tests.objects_cockpit import cockpit_world, make_figure
 from suksa.domains.insights.models import Alert, InsightRun, WorkCheck
+from suksa.domains.insights.models.choices import AlertStatus
 from suksa.domains.insights.tests.objects_strengths import make_strength
 from suksa.domains.monitoring.models import OutstandingWork, Report
 from tests.factories import World, make_school
@@ -297,9 +299,45 @@ def test_esa_page_queries_do_not_grow_with_schools(
                         arrow="down", significant=True)  # fmt: skip
 
     add(4, 0)
-    n = _count(world, django_assert_max_num_queries, 40)
+    cache.clear()  # the figure parts rendered again (as after a new run)
+    cold = _count(world, django_assert_max_num_queries, 40)
+    warm = _count(world, django_assert_max_num_queries, 40)
+    assert warm < cold  # the cached figure parts spare their queries; the live panels stay
     add(8, 4)
-    assert _count(world, django_assert_max_num_queries, 40) == n
+    cache.clear()
+    assert _count(world, django_assert_max_num_queries, 40) == cold
+    assert _count(world, django_assert_max_num_queries, 40) == warm
+
+
+def test_the_cached_page_keeps_its_live_panels_live(world: World, run: InsightRun) -> None:
+    """The ESA's alerts are read at every request, even when the figure parts come from the cache."""
+    cache.clear()
+    c = Client()
+    c.force_login(world.user("esa_director_a1"))
+    url = reverse("web:cockpit_unit", args=[world.esa_a1.pk])
+    first = c.get(url).content.decode()
+    count = re.search(r'data-testid="alerts-open-count">(\d+)<', first)
+    assert count is not None
+    before = int(count.group(1))
+    alert = Alert.objects.filter(unit=world.esa_a1).exclude(status=AlertStatus.RESOLVED).first()
+    if alert is None:
+        alert = Alert.objects.create(
+            round=run.round, unit=world.esa_a1, kind="below_target", indicator="dropout_rate",
+            severity="high", title_th="ทดสอบ", title_en="Test",
+        )  # fmt: skip
+        after_expected = before + 1
+    else:
+        Alert.objects.filter(pk=alert.pk).update(status=AlertStatus.RESOLVED)
+        after_expected = before - 1
+    second = c.get(url).content.decode()
+    assert f'data-testid="alerts-open-count">{after_expected}<' in second
+
+    # The figure parts are the same cached HTML.
+    def subunits(html: str) -> str:
+        start = html.index('data-testid="subunits-table"')
+        return html[start : html.index("</section>", start)]
+
+    assert subunits(second) == subunits(first)
 
 
 # --- PDF --------------------------------------------------------------------------------------------

@@ -15,16 +15,20 @@ those in the actor's scope. Every link keeps ``round`` and ``indicator``.
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from suksa.analytics.suppression import is_small, suppressed_label
@@ -38,7 +42,7 @@ from suksa.core.policy import Actor, Perm
 from suksa.domains.cockpit import selectors_overview as overview_sel
 from suksa.domains.cockpit import selectors_units as sel
 from suksa.domains.cockpit.models import Arrow, Figure, Light
-from suksa.domains.cockpit.selectors import unit_get
+from suksa.domains.cockpit.selectors import CockpitState, cockpit_state, unit_get
 from suksa.domains.insights.models.choices import AlertSeverity, ClaimVerdict, Verdict
 from suksa.domains.insights.selectors import rounds_with_runs
 from suksa.domains.monitoring.models.choices import Domain, ReportStatus
@@ -450,6 +454,31 @@ def _report_context(board: sel.UnitDashboard) -> dict[str, Any] | None:
     }
 
 
+def live_parts(board: sel.UnitDashboard) -> dict[str, Any]:
+    """What the ESA page reads at every request: its report status, verified works, open alerts."""
+    return {
+        "report": _report_context(board),
+        "works": [
+            {
+                "w": w.work,
+                "check": _pair(ClaimVerdict(w.check.verdict).label)
+                if w.check is not None and w.check.verdict in ClaimVerdict.values
+                else None,
+            }
+            for w in board.works
+        ],
+        "alerts": [
+            {
+                "a": a,
+                "severity": _pair(AlertSeverity(a.severity).label),
+                "url": reverse("web:alert", args=[a.pk]),
+            }
+            for a in (board.alerts.top if board.alerts else [])
+        ],
+        "alerts_url": with_query(maybe_reverse("web:alerts") or "", urlencode({"area": board.unit.pk})),
+    }
+
+
 def dashboard_context(request: HttpRequest, board: sel.UnitDashboard) -> dict[str, Any]:
     q = query(request, board)
     figure_cards = [card(board, f) for f in board.figures]
@@ -503,25 +532,7 @@ def dashboard_context(request: HttpRequest, board: sel.UnitDashboard) -> dict[st
         ],
         "words": words(board),
         "subunits": subunits_table(board, q) if board.level in sel.CHILD_KIND else None,
-        "report": _report_context(board),
-        "works": [
-            {
-                "w": w.work,
-                "check": _pair(ClaimVerdict(w.check.verdict).label)
-                if w.check is not None and w.check.verdict in ClaimVerdict.values
-                else None,
-            }
-            for w in board.works
-        ],
-        "alerts": [
-            {
-                "a": a,
-                "severity": _pair(AlertSeverity(a.severity).label),
-                "url": reverse("web:alert", args=[a.pk]),
-            }
-            for a in (board.alerts.top if board.alerts else [])
-        ],
-        "alerts_url": with_query(maybe_reverse("web:alerts") or "", urlencode({"area": board.unit.pk})),
+        **live_parts(board),
         "at_risk": [
             {"school": r.school, "reasons": r.reasons, "url": unit_url(r.school, q)} for r in board.at_risk
         ],
@@ -565,9 +576,88 @@ def _load(request: HttpRequest, unit_id: int) -> sel.UnitDashboard | HttpRespons
         return _problems_page(request, error.problems)
 
 
+UNIT_CACHE_SECONDS = 600
+LIVE_MARK = "<!--cockpit-live-panels-->"
+
+
+def _page(request: HttpRequest, cached: dict[str, Any], live_html: str) -> HttpResponse:
+    body = str(cached["body"]).replace(LIVE_MARK, live_html)
+    context = {"body": mark_safe(body), "title": cached["title"], "crumbs": cached["crumbs"]}  # noqa: S308
+    return render(request, TEMPLATES + "page.html", context)
+
+
+def _cache_key(request: HttpRequest, actor: Actor, unit: OrgUnit, state: CockpitState) -> str | None:
+    """The cache key of a unit page's figure parts, or None when there is nothing to cache (no run's
+    figures yet). The scope is part of it: a region page lists only the ESAs the reader may see."""
+    if state.run is None or state.summary is None:
+        return None
+    scope = ",".join(actor.scope_paths(Perm.INSIGHTS_VIEW))
+    return ":".join(
+        [
+            "cockpit-unit",
+            str(state.run.pk),
+            state.summary.built_at.isoformat(),
+            str(unit.pk),
+            hashlib.sha256(scope.encode()).hexdigest()[:16],
+            get_language() or "th",
+            hashlib.sha256(urlencode(sorted(request.GET.items())).encode()).hexdigest()[:16],
+        ]
+    )
+
+
+def _live_html(request: HttpRequest, board: sel.UnitDashboard) -> str:
+    if board.level != "esa":
+        return ""
+    return render_to_string(TEMPLATES + "esa_live.html", {"board": board, **live_parts(board)}, request)
+
+
 @login_required
 @require_GET
 def cockpit_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The unit page. Its figure parts (everything but the ESA's report status, works and alerts)
+    are rendered once per run, unit, scope, language and query and then served from the cache;
+    the live panels are read at every request. Exports and the nation's redirect take the full path."""
+    if request.GET.get("format"):
+        return _unit_page(request, unit_id)
+    actor = guard(request)
+    try:
+        unit = unit_get(actor, unit_id)
+    except NotFoundOrNoAccess:
+        raise Http404 from None
+    round_id, problems = id_param(request, "round", "รอบการรายงาน", "round")
+    if unit.kind == "nation" or problems:
+        return _unit_page(request, unit_id)
+    try:
+        state = cockpit_state(round_id)
+    except NotFoundOrNoAccess:
+        raise Http404 from None
+    key = _cache_key(request, actor, unit, state)
+    cached = cache.get(key) if key is not None else None
+    if cached is not None:
+        live = sel.UnitDashboard(
+            unit=unit, level=unit.kind, chain=[], state=state, names={}, indicator="",
+            figures=[], key_codes=[], lineage={},
+        )  # fmt: skip
+        if unit.kind == "esa":
+            sel.fill_live(actor, live)
+        return _page(request, cast(dict[str, Any], cached), _live_html(request, live))
+    board = _load(request, unit_id)
+    if isinstance(board, HttpResponse):
+        return board
+    context = dashboard_context(request, board)
+    context["indicators_table"] = indicators_table(board)
+    fresh = {
+        "body": render_to_string(TEMPLATES + "body.html", context, request),
+        "title": pick(board.unit.name_th, board.unit.name_en or board.unit.name_th),
+        "crumbs": context["crumbs"],
+    }
+    if key is not None:
+        cache.set(key, fresh, UNIT_CACHE_SECONDS)
+    return _page(request, fresh, _live_html(request, board))
+
+
+def _unit_page(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The page computed in full: exports (``?format=xlsx``), bad parameters, the nation's redirect."""
     board = _load(request, unit_id)
     if isinstance(board, HttpResponse):
         return board
@@ -580,7 +670,12 @@ def cockpit_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
         return export
     context = dashboard_context(request, board)
     context["indicators_table"] = tables["indicators"]
-    return render(request, TEMPLATES + "page.html", context)
+    fresh = {
+        "body": render_to_string(TEMPLATES + "body.html", context, request),
+        "title": pick(board.unit.name_th, board.unit.name_en or board.unit.name_th),
+        "crumbs": context["crumbs"],
+    }
+    return _page(request, fresh, _live_html(request, board))
 
 
 # --- PDF --------------------------------------------------------------------------------------------
