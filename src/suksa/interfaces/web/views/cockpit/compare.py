@@ -44,11 +44,6 @@ from suksa.interfaces.web.tables import Column, Table, table_from_request
 from suksa.interfaces.web.views.insights.schools import guard
 
 TEMPLATES = "web/cockpit/"
-SOURCES: dict[str, tuple[str, str]] = {
-    "core.IndicatorValue": ("ข้อมูลในระบบ", "Platform data"),
-    "monitoring.ReportValue": ("รายงานของ สพท.", "ESA report"),
-    "cockpit.province": ("ค่าเฉลี่ยถ่วงน้ำหนักของ สพท. ในจังหวัด", "Weighted mean of the province's ESAs"),
-}
 
 
 def cockpit_crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:
@@ -58,20 +53,6 @@ def cockpit_crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:
         out.append({"label": pick("แดชบอร์ดผู้บริหาร", "Executive cockpit"), "url": home})
     out.extend({"label": label, "url": url} for label, url in items)
     return out
-
-
-def source_pair(source: dict[str, Any]) -> tuple[str, str]:
-    """Where a figure's number is stored, in Thai and English (``ข้อมูลในระบบ (import:niets_onet)``)."""
-    model = str(source.get("model") or "")
-    if not model:
-        return "", ""
-    th, en = SOURCES.get(model, (model, model))
-    producer = source.get("producer")
-    if producer:
-        th, en = f"{th} ({producer})", f"{en} ({producer})"
-    if source.get("id"):
-        th, en = f"{th} #{source['id']}", f"{en} #{source['id']}"
-    return th, en
 
 
 def unit_url(unit: OrgUnit, round_id: int | None, indicator: str = "") -> str:

@@ -108,10 +108,9 @@ def arrow_pair(code: str) -> tuple[str, str]:
     return _pair(Arrow(code).label) if code in Arrow.values else ("", "")
 
 
-def source_text(source: dict[str, Any]) -> str:
-    model = source.get("model", "")
-    ident = source.get("id")
-    return f"{model} #{ident}" if ident is not None else str(model)
+def _kind(board: sel.UnitDashboard, code: str) -> str:
+    meta = board.names.get(code)
+    return meta.period_kind if meta is not None else ""
 
 
 def indicator_pair(board: sel.UnitDashboard, code: str) -> tuple[str, str]:
@@ -302,14 +301,15 @@ def indicators_table(board: sel.UnitDashboard) -> Table:
             "code": f.indicator,
             "name": pick(*indicator_pair(board, f.indicator)),
             "value": f.value,
-            "period": f.period,
+            "period": pick(*overview_sel.period_label(f.period, _kind(board, f.indicator))),
             "change": f.change,
             "target": f.target,
             "light": f.light,
             "arrow": f.arrow,
             "median": (f.peer or {}).get("median"),
             "rank": (f.peer or {}).get("rank"),
-            "source": source_text(f.source or {}),
+            "source": f"{pick(*overview_sel.source_label(f, board.names.get(f.indicator)))} · "
+            f"{overview_sel.source_ref(f)}",
             "persons": f.persons,
         }
         for f in board.figures
