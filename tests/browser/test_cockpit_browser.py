@@ -11,7 +11,6 @@ whether or not the database undid the previous test's changes (SQLite does, Post
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from suksa.core.models import OrgUnit, Province
+from suksa.core.tests.pdftext import pdf_text
 from suksa.demo.data import DEMO_PASSWORD
 from suksa.domains.accounts.models import User
 from suksa.domains.cockpit import selectors_overview as overview_sel
@@ -106,10 +106,8 @@ def query_of(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-    ).stdout.decode()
+def pdf_file_text(path: Path) -> str:
+    return pdf_text(path.read_bytes())
 
 
 def squash(text: str) -> str:
@@ -312,7 +310,7 @@ def test_the_executive_downloads_the_brief_and_the_overview_as_thai_pdfs(
     pdf = download(
         page, page.locator(f"a[href^='{reverse('web:brief_pdf', args=[brief.pk])}']"), tmp_path / "brief.pdf"
     )
-    text = pdf_text(pdf)
+    text = pdf_file_text(pdf)
     extracted = squash(text)
     assert extracted.startswith(squash(brief.title_th + brief.title_en)), text[:500]
     texts = [t for t in pdf_texts(brief, version) if t]
@@ -324,7 +322,7 @@ def test_the_executive_downloads_the_brief_and_the_overview_as_thai_pdfs(
 
     page.goto("/cockpit/")
     overview = download(page, page.locator("[data-testid=pdf-link]").first, tmp_path / "overview.pdf")
-    text = pdf_text(overview)
+    text = pdf_file_text(overview)
     assert text.splitlines()[0] == OVERVIEW_TITLE_TH, text[:500]
 
 
@@ -343,7 +341,7 @@ def test_the_esa_director_lands_on_their_esa_and_cannot_reach_another(
     screenshot(page, "cockpit-esa-self-view-th")
     # Their ESA's dashboard as a PDF, headed by its Thai name.
     own_pdf = download(page, page.locator("[data-testid=pdf-link]").first, tmp_path / "esa.pdf")
-    assert pdf_text(own_pdf).splitlines()[0] == nation.home_esa.name_th
+    assert pdf_file_text(own_pdf).splitlines()[0] == nation.home_esa.name_th
     # Every breadcrumb above their ESA opens (the region and the nation as comparison).
     for href in page.locator("nav[aria-label] ol.breadcrumb a").evaluate_all("els => els.map(e => e.href)"):
         response = page.goto(href)

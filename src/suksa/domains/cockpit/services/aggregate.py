@@ -40,7 +40,7 @@ from typing import Any
 from django.db.models import Sum
 
 from suksa.analytics.trends import fit_trend
-from suksa.core.errors import Conflict, Problem
+from suksa.core.errors import InvalidInput, Problem
 from suksa.core.models import OrgUnit, Province, School
 from suksa.domains.cockpit.models import Arrow, Figure, Level, Light, Summary
 from suksa.domains.insights.models import InsightRun, SchoolDeviance, Strength, Trend
@@ -436,16 +436,18 @@ def _movers(data: RoundData, rows: dict[tuple[int, str], dict[str, Any]], key: l
 
 def refresh(rnd: Round) -> InsightRun:
     """Recompute the cockpit figures of the round's current run (after a change of this stage's
-    method, or for a run computed before the stage existed); raises ``Conflict`` without a run.
+    method, or for a run computed before the stage existed); raises ``InvalidInput`` (field
+    ``round``) when the round has no run.
 
     The other stages' results are kept: only this stage is marked to do and run again (it deletes
     its own rows first), so the figures always come from one run's data.
     """
     run = current_run(rnd)
     if run is None:
-        raise Conflict(
-            [Problem(code="no_run", th=f"รอบ {rnd.key} ยังไม่มีผลการคำนวณข้อมูลเชิงลึก",
-                     en=f"Round {rnd.key} has no insights run yet.")]
+        raise InvalidInput(
+            [Problem(code="no_run", field="round",
+                     th=f"รอบ {rnd.key} ยังไม่มีผลการคำนวณข้อมูลเชิงลึก ให้คำนวณก่อนด้วย suksa insights run --round {rnd.key}",
+                     en=f"Round {rnd.key} has no insights run yet: compute one first with suksa insights run --round {rnd.key}")]
         )  # fmt: skip
     run.stages.pop("cockpit", None)
     run.save(update_fields=["stages"])

@@ -224,3 +224,23 @@ def test_the_cockpit_of_the_tiny_nation(cockpit_tiny: CockpitTiny) -> None:
     _check_movers_are_the_largest_improvements(cockpit_tiny)
     _check_refresh_recomputes_the_same_figures_once(cockpit_tiny)
     _check_refresh_command_prints_counts(cockpit_tiny)
+
+
+@pytest.mark.django_db
+def test_refresh_names_the_round_without_a_run() -> None:
+    from suksa.core.errors import InvalidInput
+    from suksa.domains.monitoring.tests.factories import make_framework, round_of
+
+    rnd = round_of(make_framework(2569))
+    with pytest.raises(InvalidInput) as caught:
+        refresh(rnd)
+    (problem,) = caught.value.problems
+    assert problem.field == "round"
+    assert (
+        problem.th
+        == f"รอบ {rnd.key} ยังไม่มีผลการคำนวณข้อมูลเชิงลึก ให้คำนวณก่อนด้วย suksa insights run --round {rnd.key}"
+    )
+    assert (
+        problem.en
+        == f"Round {rnd.key} has no insights run yet: compute one first with suksa insights run --round {rnd.key}"
+    )

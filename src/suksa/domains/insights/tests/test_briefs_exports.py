@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 
 import pytest
 from pythainlp.tokenize import word_tokenize
 
 from suksa.core.pdf import html_to_pdf
+from suksa.core.tests.pdftext import needs_pdftotext, pdf_text
 from suksa.domains.insights.models import Brief
 from suksa.domains.insights.services.briefs import new_version
 from suksa.domains.insights.services.exports import (
@@ -24,9 +24,7 @@ from suksa.domains.insights.services.exports import (
 from suksa.domains.monitoring.tests.factories import make_framework, round_of
 from tests.factories import make_world
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed"
-)
+pytestmark = needs_pdftotext
 
 TEXT_TH = (
     "อัตราการออกกลางคันของสำนักงานเขตพื้นที่การศึกษาประถมศึกษาเชียงใหม่ เขต 1 ลดลงจาก 1.8 ในปี 2564 "
@@ -36,9 +34,7 @@ TEXT_TH = (
 
 
 def _text(pdf: bytes) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
+    out = pdf_text(pdf)
     return re.sub(r"\d+ / \d+\s*$", "", out.strip())  # the page number footer
 
 

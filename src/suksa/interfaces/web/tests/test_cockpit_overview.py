@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from suksa.core.models import EsaProfile, OrgUnit, Province
+from suksa.core.tests.pdftext import needs_pdftotext, pdf_text
 from suksa.domains.cockpit.models import Figure, Level, Summary
 from suksa.domains.insights.models import Alert, Brief, InsightRun
 from suksa.domains.insights.models.choices import BriefStatus, RunStatus
@@ -402,13 +402,10 @@ def test_unknown_export_table_is_400(world: World, board: Board) -> None:
 
 
 def _pdf_text(pdf: bytes) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return re.sub(r"\s+", "", out)
+    return re.sub(r"\s+", "", pdf_text(pdf))
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+@needs_pdftotext
 def test_pdf_reads_back_the_thai_text(world: World, board: Board) -> None:
     response = client_for(world, "executive").get("/cockpit/pdf/")
     assert response.status_code == 200

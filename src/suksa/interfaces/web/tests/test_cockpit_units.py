@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from suksa.core.models import AuditEntry, School
+from suksa.core.tests.pdftext import needs_pdftotext, pdf_text
 from suksa.domains.cockpit.models import Figure, Level
 from suksa.domains.cockpit.tests.conftest import CockpitTiny, build_cockpit_tiny
 from suksa.domains.cockpit.tests.objects_cockpit import cockpit_world, make_figure
@@ -266,7 +265,10 @@ def test_bad_parameters(world: World, run: InsightRun) -> None:
         got = page(world, "executive", uid, **params)
         assert got.status_code == status, params
         if field and "format" not in params:
-            assert f'data-field="{field}"' in got.content.decode()
+            html = got.content.decode()
+            assert f'data-field="{field}"' in html
+            back = reverse("web:cockpit_unit", args=[uid])
+            assert f'<a href="{back}" data-testid="back">' in html  # the way back, without the bad value
         elif field:
             assert got["X-Problem-Field"] == field
 
@@ -344,13 +346,10 @@ def test_the_cached_page_keeps_its_live_panels_live(world: World, run: InsightRu
 
 
 def _text(pdf: bytes) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode()
-    return re.sub(r"\s+", "", out)
+    return re.sub(r"\s+", "", pdf_text(pdf))
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
+@needs_pdftotext
 def test_esa_pdf_text_extracts_exactly(world: World, run: InsightRun) -> None:
     School.objects.filter(unit=world.school_a1_2).update(teacher_count=10)
     got = client_for(world, "esa_director_a1").get(

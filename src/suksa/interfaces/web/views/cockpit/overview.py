@@ -676,15 +676,6 @@ def overview_pdf_context(ov: sel.Overview, tables: dict[str, Table]) -> dict[str
     }
 
 
-def overview_pdf_texts(ov: sel.Overview) -> list[str]:
-    """The Thai and English text the PDF writes first, in order (what ``pdftotext`` reads back)."""
-    title_th, title_en = _title(ov)
-    out = [title_th, title_en]
-    if ov.state.round is not None:
-        out += [ov.state.round.name_th, ov.state.round.name_en]
-    return out
-
-
 @login_required
 @require_GET
 def cockpit_pdf(request: HttpRequest) -> HttpResponse:

@@ -546,7 +546,9 @@ def dashboard_context(request: HttpRequest, board: sel.UnitDashboard) -> dict[st
 
 
 def _problems_page(request: HttpRequest, problems: list[Problem]) -> HttpResponse:
-    return render(request, TEMPLATES + "problems.html", {"problems": problems}, status=400)
+    """The bad parameters, named, with the way back: this page without them, and the overview."""
+    context = {"problems": problems, "back_url": request.path, "cockpit_url": maybe_reverse("web:cockpit")}
+    return render(request, TEMPLATES + "problems.html", context, status=400)
 
 
 def _load(request: HttpRequest, unit_id: int) -> sel.UnitDashboard | HttpResponse:
